@@ -1,0 +1,159 @@
+"""The `crosscheck` command line: a thin face over Engine.
+
+Exit codes: 0 success, 1 a failed operation (one-line reason), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .engine import Engine, sample_corpus_path
+from .ingest.decode import DEFAULT_MAX_BYTES
+from .records import IngestReport
+from .store import StoreError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Follow one news story across many outlets.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", envvar="CROSSCHECK_DB", show_envvar=True,
+    help="SQLite file or sqlite:///… / postgresql://… URL [default: ./crosscheck.db]")]
+
+
+def _open(db: str | None) -> Engine:
+    try:
+        return Engine(db)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .json, .jsonl)")],
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Outlet for inputs that name none")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Reject files (and JSONL lines) larger than this")] = DEFAULT_MAX_BYTES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Read articles into the store; already stored articles are reported, not stored again."""
+    with _open(db) as engine:
+        report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet)
+    _print_report(report)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _ingest_with_progress(engine: Engine, paths, *, quiet: bool, **options) -> IngestReport:
+    if quiet or not err.is_terminal:
+        return engine.ingest(paths, **options)
+    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}", style="dim"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(label).name[:40])
+
+        return engine.ingest(paths, progress=advance, **options)
+
+
+def _print_report(report: IngestReport) -> None:
+    for rejection in report.rejected:
+        err.print(f"rejected {rejection}", highlight=False, markup=False)
+    for outcome in report.already_stored:
+        out.print(f"already stored: {outcome.input_source} is article {outcome.article.id} "
+                  f"(same {outcome.matched_on})", highlight=False, markup=False)
+    out.print(f"stored {len(report.stored)}, already stored {len(report.already_stored)}, "
+              f"rejected {len(report.rejected)}", highlight=False, markup=False)
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+    limit: Annotated[Optional[int], typer.Option(min=1)] = None,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """List stored articles."""
+    with _open(db) as engine:
+        rows = engine.articles(limit=limit, offset=offset)
+    if as_json:
+        payload = [{
+            "id": a.id, "external_id": a.external_id, "outlet": a.outlet, "url": a.url, "title": a.title,
+            "title_derived": a.title_derived, "author": a.author, "published": a.published_iso(),
+            "language": a.language, "words": len(a.text.split()), "source": a.source,
+        } for a in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "published", "outlet", "title", "words", box=None, header_style="bold")
+    for a in rows:
+        title = (a.title or "") + (" (derived)" if a.title_derived else "")
+        table.add_row(str(a.id), a.published_iso() or "—", a.outlet or "—", title, str(len(a.text.split())))
+    out.print(table)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout]")] = None,
+) -> None:
+    """Export one JSON row per article: id, outlet, url, title, published, author, text, story_id."""
+    if format != "jsonl":
+        raise typer.BadParameter(f"unsupported format {format!r}; use jsonl", param_hint="--format")
+    with _open(db) as engine:
+        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for row in engine.export_rows():
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                handle.close()
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Where to build the demo store (recreated)")] = "crosscheck-demo.db",
+) -> None:
+    """Ingest the bundled sample corpus into a fresh demo store and show what was stored."""
+    path = Path(db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    sample = sample_corpus_path()
+    out.print(f"Ingesting the bundled sample corpus from {sample}", highlight=False)
+    with _open(str(path)) as engine:
+        report = _ingest_with_progress(engine, [sample], quiet=False)
+        _print_report(report)
+        table = Table("id", "published", "outlet", "title", "words", title="Stored articles",
+                      header_style="bold")
+        for outcome in report.stored:
+            a = outcome.article
+            title = (a.title or "") + (" (derived)" if a.title_derived else "")
+            table.add_row(str(a.id), a.published_iso() or "—", a.outlet or "—", title, str(len(a.text.split())))
+        out.print(table)
+    out.print(f"Demo store: {path.resolve()}  (try: crosscheck articles --db {path})", highlight=False)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

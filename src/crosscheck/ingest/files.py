@@ -1,0 +1,157 @@
+"""Files and directories to Article records (or Rejections naming file and line)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..records import Article, Rejection
+from .decode import DEFAULT_MAX_BYTES, decode_text, read_capped
+from .errors import InputError
+from .html import parse_html
+from .jsonrows import iter_json_document, parse_jsonl_line, validate_row
+from .normalize import clean_text, content_hash, guess_language
+from .published import parse_published
+from .text import TextFields, derive_title, parse_plain_text
+
+READERS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
+           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    outlet: str | None = None  # used where the input names no outlet
+    max_bytes: int = DEFAULT_MAX_BYTES  # per file, and per JSONL line
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
+    """Expand directories recursively, in a stable order; unsupported files inside
+    a directory are skipped, but a path named explicitly must be readable."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if not hidden and child.suffix.lower() in READERS:
+                    yield child
+        elif path.is_file():
+            if path.suffix.lower() in READERS:
+                yield path
+            else:
+                yield Rejection(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                                           f"expected one of {', '.join(sorted(READERS))}")
+        elif path.exists():
+            yield Rejection(str(path), "not a regular file")
+        else:
+            yield Rejection(str(path), "no such file or directory")
+
+
+def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Article | Rejection]:
+    kind = READERS[path.suffix.lower()]
+    if kind == "jsonl":
+        yield from _read_jsonl(path, options)
+        return
+    try:
+        data = read_capped(path, options.max_bytes)
+        text = decode_text(data, html=kind == "html")
+        if kind == "json":
+            for index, row in iter_json_document(text):
+                source = f"{path}:{index}" if index else str(path)
+                yield _from_row(row, source=source, fallback_id=path.name if index is None
+                                else f"{path.name}:{index}", options=options)
+            return
+        fields = parse_plain_text(text) if kind == "text" else parse_html(text)
+        yield make_article(fields, source=str(path), external_id=path.name, options=options)
+    except InputError as exc:
+        yield Rejection(str(path), str(exc))
+    except OSError as exc:
+        yield Rejection(str(path), f"cannot read file ({exc.strerror or exc})")
+
+
+def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Article | Rejection]:
+    try:
+        if path.stat().st_size == 0:
+            yield Rejection(str(path), "empty file")
+            return
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Rejection(str(path), f"cannot read file ({exc.strerror or exc})")
+        return
+    rows = 0
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            source = f"{path}:{number}"
+            if not raw.strip():
+                continue
+            rows += 1
+            if len(raw) > options.max_bytes:
+                yield Rejection(source, f"line too large ({len(raw):,} bytes; the limit is {options.max_bytes:,})")
+                continue
+            try:
+                row = parse_jsonl_line(decode_text(raw))
+                yield _from_row(row, source=source, fallback_id=f"{path.name}:{number}", options=options)
+            except InputError as exc:
+                yield Rejection(source, str(exc))
+    if rows == 0:
+        yield Rejection(str(path), "empty file")
+
+
+def _from_row(row: Any, *, source: str, fallback_id: str, options: ReadOptions) -> Article | Rejection:
+    try:
+        row = validate_row(row)
+        url = row.get("url") or None
+        if isinstance(row.get("text"), str) and row["text"].strip():
+            body = clean_text(row["text"])
+            fields = TextFields(body=body)
+        else:
+            fields = parse_html(row["html"], url=url)
+        published, has_time = fields.published, fields.published_has_time
+        if row.get("published"):
+            try:
+                published, has_time = parse_published(row["published"])
+            except InputError as exc:
+                raise InputError(f"field 'published': {exc}") from exc
+        title = (row.get("title") or "").strip() or None
+        fields = TextFields(
+            body=fields.body,
+            title=title or fields.title or derive_title(fields.body),
+            title_derived=not (title or (fields.title and not fields.title_derived)),
+            outlet=row.get("outlet") or fields.outlet,
+            author=row.get("author") or fields.author,
+            url=url or fields.url,
+            language=row.get("language") or fields.language,
+            published=published,
+            published_has_time=has_time,
+        )
+        external_id = str(row["id"]) if row.get("id") is not None else (url or fallback_id)
+        return make_article(fields, source=source, external_id=external_id, options=options)
+    except InputError as exc:
+        return Rejection(source, str(exc))
+
+
+def make_article(fields: TextFields, *, source: str, external_id: str, options: ReadOptions) -> Article:
+    outlet = fields.outlet or options.outlet or _host(fields.url)
+    return Article(
+        text=fields.body,
+        title=fields.title,
+        title_derived=fields.title_derived,
+        outlet=outlet,
+        author=fields.author,
+        url=fields.url,
+        published=fields.published,
+        published_has_time=fields.published_has_time,
+        language=fields.language or guess_language(fields.body),
+        external_id=external_id,
+        source=source,
+        content_hash=content_hash(fields.body),
+    )
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
