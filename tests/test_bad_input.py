@@ -147,8 +147,10 @@ def test_wrong_encodings_are_detected(tmp_path, engine):
     assert all("bibliothèque" in a.text for a in engine.articles())
 
 
-def test_bad_db_path_is_a_failed_operation(tmp_path, seeds_dir):
-    result = run_cli("ingest", "--db", str(tmp_path / "no" / "such" / "dir.db"), str(seeds_dir))
+def test_bad_db_path_is_a_failed_operation(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(GOOD_A)
+    result = run_cli("ingest", "--db", str(tmp_path / "no" / "such" / "dir.db"), str(article))
     assert result.returncode == 1
     assert "directory does not exist" in result.stderr
     notdb = tmp_path / "notes.db"

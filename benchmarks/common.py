@@ -1,0 +1,41 @@
+"""Helpers shared by the benchmarks: data locations and child-process timing."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = REPO.parent / "shared"
+ECB_DEV = SHARED / "bench" / "ecbplus-dev.jsonl"
+OUT = HERE / "out"
+
+
+def machine() -> str:
+    import os
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def run_child(script: str, *args: str) -> dict:
+    """Run one measurement in a fresh process so peak memory is its own; the
+    child prints one JSON object as its last line."""
+    proc = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def save(name: str, payload: dict) -> Path:
+    OUT.mkdir(exist_ok=True)
+    payload = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), **payload}
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2))
+    return path
