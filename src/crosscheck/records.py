@@ -7,7 +7,7 @@ Records are frozen so a stage cannot quietly change what another stage produced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +71,81 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+
+# --- analysis -----------------------------------------------------------------
+# Spans are character offsets into Article.text, so every extracted fact can be
+# shown in its sentence and linked back to the exact words of its source.
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int  # position in the article, from 0
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date the text mentions, resolved to the first day of its period."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    value: date | None  # None: relative, and nothing to resolve it against yet
+    granularity: str  # "day" | "week" | "month" | "year"
+    relative: bool = False  # "on Monday", "last week", "earlier this month"
+    anchor: date | None = None  # the date a relative mention was resolved against
+    inferred: bool = False  # anchor inferred from the story, not the article's own date
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number the text states, with what it counts and how it is hedged."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    value: float
+    value_max: float | None = None  # upper end of a range ("50,000 to 100,000")
+    unit: str | None = None  # "tons", "%", "USD", "km" ...
+    noun: str | None = None  # what is counted: "soldiers", "troops", "rice"
+    qualifier: str | None = None  # normalized: "approximately", "more than", "at least", "up to" ...
+    kind: str = "count"  # "count" | "percent" | "money" | "measure"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str  # "PERSON" | "ORG" | "GPE" (countries, cities, regions) | "MISC"
+    canonical: str  # one name per real-world entity: "North Korea", "Kim Jong Un"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Someone the article names as its source ("according to Reuters")."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str  # the whole attribution phrase
+    source: str  # normalized name: "AP News", "NDTV", "South Korean intelligence"
+    kind: str  # "outlet" (a news organisation) | "other" (officials, agencies, people)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the analyze stage learns about one article."""
+
+    sentences: tuple[Sentence, ...]
+    dates: tuple[DateMention, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    entities: tuple[EntityMention, ...] = ()
+    citations: tuple[Citation, ...] = ()
