@@ -13,9 +13,9 @@ from .decode import DEFAULT_MAX_BYTES, decode_text, read_capped
 from .errors import InputError
 from .html import parse_html
 from .jsonrows import iter_json_document, parse_jsonl_line, validate_row
-from .normalize import clean_text, content_hash, guess_language
+from .normalize import content_hash, guess_language
 from .published import parse_published
-from .text import TextFields, derive_title, parse_plain_text
+from .text import TextFields, parse_plain_text
 
 READERS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -103,9 +103,10 @@ def _from_row(row: Any, *, source: str, fallback_id: str, options: ReadOptions) 
     try:
         row = validate_row(row)
         url = row.get("url") or None
+        title = (row.get("title") or "").strip() or None
         if isinstance(row.get("text"), str) and row["text"].strip():
-            body = clean_text(row["text"])
-            fields = TextFields(body=body)
+            # Scraped text often still starts with its headline and dateline.
+            fields = parse_plain_text(row["text"], known_title=title)
         else:
             fields = parse_html(row["html"], url=url)
         published, has_time = fields.published, fields.published_has_time
@@ -114,11 +115,10 @@ def _from_row(row: Any, *, source: str, fallback_id: str, options: ReadOptions) 
                 published, has_time = parse_published(row["published"])
             except InputError as exc:
                 raise InputError(f"field 'published': {exc}") from exc
-        title = (row.get("title") or "").strip() or None
         fields = TextFields(
             body=fields.body,
-            title=title or fields.title or derive_title(fields.body),
-            title_derived=not (title or (fields.title and not fields.title_derived)),
+            title=title or fields.title,
+            title_derived=not title and fields.title_derived,
             outlet=row.get("outlet") or fields.outlet,
             author=row.get("author") or fields.author,
             url=url or fields.url,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import InputError
-from .normalize import clean_text
+from .normalize import clean_text, normalized_for_identity
 from .published import date_prefix, dateline, parse_published
 
 # How many leading lines may hold header material (title, standfirst, dateline ...).
@@ -78,10 +78,18 @@ class TextFields:
     published_has_time: bool = False
 
 
-def parse_plain_text(raw: str) -> TextFields:
-    """Split a plain-text article into its fields and its clean body text."""
+def parse_plain_text(raw: str, *, known_title: str | None = None) -> TextFields:
+    """Split a plain-text article into its fields and its clean body text.
+
+    `known_title` comes from structured input (a JSON row): the text may repeat
+    it as its first line, which is then dropped, but no other line becomes a title.
+    """
     lines = clean_text(raw).split("\n") if raw.strip() else []
     fields, lines = _header_block(raw, lines)
+    if known_title:
+        fields["title"] = known_title
+        if lines and normalized_for_identity(lines[0]) == normalized_for_identity(known_title):
+            lines = lines[1:]
     outlet_from_footer, lines = _strip_trailing_chrome(lines)
     title = fields.get("title")
     author = fields.get("author")
