@@ -95,7 +95,7 @@ class DateMention:
     start: int
     end: int
     text: str
-    value: date | None  # None: relative, and nothing to resolve it against yet
+    value: date | None  # None: needs an anchor (a relative date, or a day with no year) and had none
     granularity: str  # "day" | "week" | "month" | "year"
     relative: bool = False  # "on Monday", "last week", "earlier this month"
     anchor: date | None = None  # the date a relative mention was resolved against
@@ -149,3 +149,18 @@ class Analysis:
     quantities: tuple[Quantity, ...] = ()
     entities: tuple[EntityMention, ...] = ()
     citations: tuple[Citation, ...] = ()
+
+
+# --- stories and provenance ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceReuse:
+    """Sentence `sentence` of `article_id` reuses sentence `source_sentence` of `source_id`."""
+
+    article_id: int
+    sentence: int
+    source_id: int
+    source_sentence: int
+    kind: str  # "verbatim" | "paraphrase"
+    score: float

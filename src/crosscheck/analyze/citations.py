@@ -1,0 +1,96 @@
+"""Whom an article names as its source: "according to Reuters", "apnews.com
+reported", "told Yonhap", "Refrence From: www.ndtv.com".
+
+Outlet citations feed provenance (an article that cites another is not an
+independent witness); other attributions ("according to South Korean
+intelligence") are kept for the claims they support.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ..records import Citation, Sentence
+from .outlets import normalize_outlet
+
+_NAME = r"(?:[A-Z][\w&'’.!-]*|\d+)(?:\s+(?:(?:of|for|and|&|the|de|la)\s+)?(?:[A-Z][\w&'’.!-]*|\d+)){0,5}"
+_DOMAIN = r"(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}"
+_SOURCE = rf"(?P<source>(?:the\s+)?{_NAME}|{_DOMAIN})"
+_REPORT_VERBS = r"(?:reported|reports|noted|notes|wrote|writes|said|says|added|confirmed|revealed|quoted|stated|observed|cited)"
+_PARTICIPLES = r"(?:reported|noted|highlighted|discussed|stated|cited|published|first reported|quoted|told)"
+_EVIDENCE_NOUNS = (r"(?:analysis|assessments?|projections?|reports?|reporting|figures|data|estimates?|"
+                   r"calculations|findings|a report|an analysis|a statement)")
+# Lower-case sources worth keeping: groups of people or institutions, not
+# "according to the agreement".
+_COLLECTIVE = re.compile(
+    r"\b(?:media|officials?|intelligence|police|authorities|sources?|ministry|spokes(?:man|woman|person)|"
+    r"government|agency|experts?|analysts?|witnesses|residents|military|army|prosecutors?|investigators|"
+    r"rescuers|doctors|hospital|observers|diplomats|lawmakers)\b", re.I)
+
+_PATTERNS = [
+    # "Reference from: www.ndtv.com", "Source: Reuters", "Via AP" -- a line of its own
+    re.compile(rf"^\s*(?:re(?:f)?(?:e)?rr?ence[sd]?\s+from|source[sd]?|via|originally published (?:by|in|at)|"
+               rf"first published (?:by|in|at)|courtesy(?: of)?)\s*:?\s*{_SOURCE}\s*\.?\s*$", re.I),
+    # "apnews.com reported, ..." opening a sentence
+    re.compile(rf"^\s*(?P<source>{_DOMAIN})\s+{_REPORT_VERBS}\b", re.I),
+    # "according to South Korean intelligence": a name followed by who in it spoke
+    re.compile(rf"\baccording to\s+(?:{_EVIDENCE_NOUNS}\s+(?:by|from|of|in)\s+)?(?P<source>(?:the\s+)?{_NAME}"
+               rf"\s+(?:intelligence|officials|media|sources|authorities|police|government|military|analysts|"
+               rf"experts|prosecutors|investigators)(?:\s+(?:sources|officials|agencies|reports))?)\b"),
+    re.compile(rf"\baccording to\s+(?:{_EVIDENCE_NOUNS}\s+(?:by|from|of|in)\s+)?{_SOURCE}"),
+    re.compile(rf"\bas\s+{_PARTICIPLES}\s+(?:by|in)\s+{_SOURCE}"),
+    re.compile(rf"\b(?:{_PARTICIPLES}|cited|citing|quoting)\s+(?:by\s+)?{_SOURCE}"),
+    re.compile(rf"\b(?:told|in an interview with|speaking to|in a statement to)\s+{_SOURCE}"),
+    re.compile(rf"{_SOURCE}\s+{_REPORT_VERBS}\b"),
+    # wire-style credit: "KESSWICK (Meridian Wire) --"
+    re.compile(rf"^[A-Z][A-Z .'-]+\s*\((?P<source>{_NAME})\)\s*[-–—]"),
+    # lower-case collective sources: "according to state media sources"
+    re.compile(r"\baccording to\s+(?P<source>(?:the\s+)?[a-z][a-z -]{2,60}?)(?=[,.;:]|\s+(?:in|on|that|who|and)\b|$)"),
+]
+_STOP_SOURCES = {"he", "she", "they", "it", "this", "that", "these", "those", "officials", "the", "we", "i",
+                 "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def extract_citations(text: str, sentences: Sequence[Sentence],
+                      known_outlets: Iterable[str] = ()) -> list[Citation]:
+    """Every attribution in the article, with the cited name normalized."""
+    known = tuple(known_outlets)
+    found: list[Citation] = []
+    for sentence in sentences:
+        taken: list[tuple[int, int]] = []
+        for pattern in _PATTERNS:
+            for match in pattern.finditer(sentence.text):
+                start, end = match.span("source")
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                raw = sentence.text[start:end].strip()
+                trimmed = len(raw) - len(raw.rstrip(".,;:"))
+                end -= trimmed
+                citation = _citation(raw, match, sentence, start, end, known)
+                if citation:
+                    taken.append((start, end))
+                    found.append(citation)
+    return found
+
+
+def _citation(raw, match, sentence, start, end, known) -> Citation | None:
+    raw = raw.rstrip(".,;:")
+    if not raw or raw.lower() in _STOP_SOURCES:
+        return None
+    source, is_outlet = normalize_outlet(raw, known)
+    if not is_outlet:
+        lowered = raw[0].islower()
+        if lowered and not _COLLECTIVE.search(raw):
+            return None
+        # "Putin said" is a quote, not a citation; keep people only when the
+        # phrase is explicitly one of sourcing ("according to", "told").
+        if "accord" not in match.group(0).lower() and not lowered:
+            return None
+        source = re.sub(r"^the\s+", "", source, flags=re.I)
+    phrase_end = end if match.end() == match.end("source") else match.end()
+    phrase = sentence.text[match.start():phrase_end]
+    lead = len(phrase) - len(phrase.lstrip())
+    return Citation(sentence=sentence.index, start=sentence.start + match.start() + lead,
+                    end=sentence.start + phrase_end, text=phrase.strip(), source=source,
+                    kind="outlet" if is_outlet else "other")

@@ -1,0 +1,265 @@
+"""Online story clustering: each new article joins a story or opens one.
+
+Two articles belong together when they share meaning (embeddings), names
+(entities), distinctive terms and numbers, and time: events weeks apart are
+different stories even when they read alike. A story's affinity to an article
+is the average of its members' pairwise similarities (average link).
+
+Greedy online assignment locks in early mistakes and depends on arrival order,
+so each arrival re-clusters its neighbourhood instead: the candidate stories
+(from the vector index and the entity index, never a scan of all stories) and
+their members are re-grouped with average-link agglomerative clustering at the
+same threshold. This gives near-batch quality and order stability while
+touching only a few stories. Story ids survive by largest overlap; a story
+absorbed into another redirects to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+from scipy.spatial.distance import squareform
+
+from .features import ArticleFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    weight_meaning: float = 0.2
+    weight_entities: float = 0.5
+    weight_terms: float = 0.2
+    weight_numbers: float = 0.3
+    weight_years: float = 0.1  # +1 when mentioned years overlap, -1 when they are disjoint
+    time_penalty: float = 1.2  # subtracted, in full, once publication days are this far apart:
+    time_grace_days: float = 4.0  # ... no penalty within this gap
+    time_full_days: float = 21.0  # ... full penalty from this gap on
+    threshold: float = 0.3  # average-link similarity needed to share a story
+    candidate_stories: int = 8  # stories re-clustered with a new article, at most
+    candidate_margin: float = 0.15  # consider stories scoring above threshold - margin
+    vector_candidates: int = 10  # nearest story centroids asked of the vector index
+    entity_posting_limit: int = 200  # an entity in more stories than this is too common to look up
+    max_local_articles: int = 400  # beyond this, assign greedily instead of re-clustering
+
+
+def similarity_matrix(left: Sequence[ArticleFeatures], right: Sequence[ArticleFeatures],
+                      config: ClusterConfig) -> np.ndarray:
+    """Pairwise article similarity, as used for average link."""
+    meaning = np.stack([f.vector for f in left]) @ np.stack([f.vector for f in right]).T
+    total = config.weight_meaning * meaning
+    for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
+                              (config.weight_numbers, "numbers")):
+        if weight:
+            total += weight * _sparse_dot(left, right, attribute)
+    if config.weight_years:
+        total += config.weight_years * _year_agreement(left, right)
+    if config.time_penalty:
+        total -= config.time_penalty * _time_gap_share(left, right, config)
+    return total
+
+
+def _sparse_dot(left, right, attribute: str) -> np.ndarray:
+    vocabulary: dict[str, int] = {}
+    matrices = []
+    for side in (left, right):
+        rows, cols, vals = [], [], []
+        for r, features in enumerate(side):
+            for key, value in getattr(features, attribute).items():
+                rows.append(r)
+                cols.append(vocabulary.setdefault(key, len(vocabulary)))
+                vals.append(value)
+        matrices.append((rows, cols, vals, len(side)))
+    if not vocabulary:
+        return np.zeros((len(left), len(right)))
+    a, b = (csr_matrix((v, (r, c)), shape=(n, len(vocabulary))) for r, c, v, n in matrices)
+    return (a @ b.T).toarray()
+
+
+def _year_agreement(left, right) -> np.ndarray:
+    years = sorted({y for f in (*left, *right) for y in f.years})
+    if not years:
+        return np.zeros((len(left), len(right)))
+    index = {y: i for i, y in enumerate(years)}
+
+    def matrix(side):
+        m = np.zeros((len(side), len(years)))
+        for r, f in enumerate(side):
+            for y in f.years:
+                m[r, index[y]] = 1
+        return m
+
+    a, b = matrix(left), matrix(right)
+    overlap = (a @ b.T) > 0
+    both = np.outer(a.any(1), b.any(1))
+    return np.where(overlap, 1.0, np.where(both, -1.0, 0.0))
+
+
+def _time_gap_share(left, right, config: ClusterConfig) -> np.ndarray:
+    def days(side):
+        return np.array([f.day.toordinal() if f.day else np.nan for f in side])
+
+    gap = np.abs(days(left)[:, None] - days(right)[None, :])
+    share = (gap - config.time_grace_days) / (config.time_full_days - config.time_grace_days)
+    return np.nan_to_num(np.clip(share, 0.0, 1.0), nan=0.0)
+
+
+@dataclass
+class StoryChange:
+    """What one arrival changed: every touched story with its full member list."""
+
+    story_id: int  # the story the new article is in
+    memberships: dict[int, list[int]] = field(default_factory=dict)
+    redirects: dict[int, int] = field(default_factory=dict)  # absorbed story -> surviving story
+    created: list[int] = field(default_factory=list)
+    joined: dict[int, list[int]] = field(default_factory=dict)  # story -> articles new to it
+
+
+FeatureLoader = Callable[[Iterable[int]], dict[int, ArticleFeatures]]
+
+
+class StoryClusterer:
+    """The in-memory side of clustering: story members, centroid index, entity index.
+
+    Article features are fetched through `load_features` when a story is looked
+    at, so the clusterer can start from a store without reading every article.
+    """
+
+    def __init__(self, config: ClusterConfig, load_features: FeatureLoader, new_story_id: Callable[[], int],
+                 dim: int = 384):
+        from usearch.index import Index
+
+        self.config = config
+        self._load_features = load_features
+        self._new_story_id = new_story_id
+        self._index = Index(ndim=dim, metric="cos")
+        self._features: dict[int, ArticleFeatures] = {}
+        self.members: dict[int, list[int]] = {}
+        self._vector_sums: dict[int, np.ndarray] = {}
+        self._story_entities: dict[int, Counter] = {}
+        self._entity_stories: dict[str, set[int]] = defaultdict(set)
+
+    # -- state ------------------------------------------------------------------
+    def restore(self, stories: dict[int, list[int]]) -> None:
+        """Rebuild the indexes from stored memberships."""
+        for story_id, article_ids in stories.items():
+            self._set_story(story_id, list(article_ids))
+
+    def _features_of(self, article_ids: Iterable[int]) -> list[ArticleFeatures]:
+        ids = list(article_ids)
+        missing = [i for i in ids if i not in self._features]
+        if missing:
+            self._features.update(self._load_features(missing))
+        return [self._features[i] for i in ids]
+
+    def _set_story(self, story_id: int, article_ids: list[int]) -> None:
+        self._drop_story(story_id)
+        features = self._features_of(article_ids)
+        self.members[story_id] = article_ids
+        vector_sum = np.sum([f.vector for f in features], axis=0)
+        self._vector_sums[story_id] = vector_sum
+        norm = np.linalg.norm(vector_sum)
+        self._index.add(story_id, (vector_sum / norm if norm else vector_sum).astype(np.float32))
+        entities = Counter(key for f in features for key in f.entities)
+        self._story_entities[story_id] = entities
+        for key in entities:
+            self._entity_stories[key].add(story_id)
+
+    def _drop_story(self, story_id: int) -> None:
+        if story_id not in self.members:
+            return
+        del self.members[story_id]
+        del self._vector_sums[story_id]
+        self._index.remove(story_id)
+        for key in self._story_entities.pop(story_id):
+            postings = self._entity_stories[key]
+            postings.discard(story_id)
+            if not postings:
+                del self._entity_stories[key]
+
+    # -- arrival ----------------------------------------------------------------
+    def add(self, features: ArticleFeatures) -> StoryChange:
+        self._features[features.article_id] = features
+        scored = self._score_candidates(features)
+        floor = self.config.threshold - self.config.candidate_margin
+        chosen = [story for score, story in scored if score >= floor][: self.config.candidate_stories]
+        local = [features.article_id] + [a for s in chosen for a in self.members[s]]
+        if not chosen or len(local) > self.config.max_local_articles:
+            return self._assign_greedily(features, scored)
+        groups = self._recluster(local)
+        return self._apply(groups, chosen, features.article_id)
+
+    def _score_candidates(self, features: ArticleFeatures) -> list[tuple[float, int]]:
+        candidates: set[int] = set()
+        if len(self._index):
+            found = self._index.search(features.vector, min(self.config.vector_candidates, len(self._index)))
+            candidates.update(int(k) for k in np.atleast_1d(found.keys))
+        for key in features.entities:
+            postings = self._entity_stories.get(key, ())
+            if len(postings) <= self.config.entity_posting_limit:
+                candidates.update(postings)
+        scored = []
+        for story in candidates:
+            sims = similarity_matrix([features], self._features_of(self.members[story]), self.config)
+            scored.append((float(sims.mean()), story))
+        return sorted(scored, reverse=True)
+
+    def _assign_greedily(self, features: ArticleFeatures, scored) -> StoryChange:
+        if scored and scored[0][0] >= self.config.threshold:
+            story = scored[0][1]
+            members = self.members[story] + [features.article_id]
+            self._set_story(story, members)
+            return StoryChange(story_id=story, memberships={story: members},
+                               joined={story: [features.article_id]})
+        story = self._new_story_id()
+        self._set_story(story, [features.article_id])
+        return StoryChange(story_id=story, memberships={story: [features.article_id]}, created=[story],
+                           joined={story: [features.article_id]})
+
+    def _recluster(self, article_ids: list[int]) -> list[list[int]]:
+        features = self._features_of(article_ids)
+        similarity = similarity_matrix(features, features, self.config)
+        distance = np.clip(1.0 - (similarity + similarity.T) / 2, 0.0, None)
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        labels = fcluster(tree, 1.0 - self.config.threshold, criterion="distance")
+        groups: dict[int, list[int]] = defaultdict(list)
+        for article_id, label in zip(article_ids, labels):
+            groups[label].append(article_id)
+        return list(groups.values())
+
+    def _apply(self, groups: list[list[int]], old_stories: list[int], new_article: int) -> StoryChange:
+        old = {story: set(self.members[story]) for story in old_stories}
+        change = StoryChange(story_id=0)
+        taken: dict[int, int] = {}  # old story id -> group index that keeps it
+        # Largest groups pick first, so a big story keeps its id when a stray leaves it.
+        order = sorted(range(len(groups)), key=lambda g: -len(groups[g]))
+        group_ids: dict[int, int] = {}
+        for g in order:
+            members = set(groups[g])
+            overlaps = sorted(((len(members & old[s]), -s, s) for s in old if s not in taken), reverse=True)
+            if overlaps and overlaps[0][0] > 0:
+                story = overlaps[0][2]
+                taken[story] = g
+            else:
+                story = self._new_story_id()
+                change.created.append(story)
+            group_ids[g] = story
+        for story in old:
+            if story not in taken:
+                # absorbed: redirect to the group holding most of its articles
+                best = max(order, key=lambda g: len(old[story] & set(groups[g])))
+                change.redirects[story] = group_ids[best]
+                self._drop_story(story)
+        for g, story in group_ids.items():
+            members = sorted(groups[g], key=lambda a: (a == new_article, a))
+            if story in old and set(members) == old[story]:
+                continue
+            self._set_story(story, members)
+            change.memberships[story] = members
+            change.joined[story] = [a for a in members if a not in old.get(story, ())]
+        change.story_id = next(s for g, s in group_ids.items() if new_article in groups[g])
+        return change

@@ -1,0 +1,138 @@
+"""Who reuses whom: near-duplicate articles and sentence-level reuse.
+
+Near-duplicates come from MinHash LSH over word shingles (datasketch), which
+finds rewrites across the whole store without comparing every pair. Sentence
+reuse compares two articles sentence by sentence: the same words (verbatim,
+allowing small edits) or the same meaning in other words (paraphrase, by
+embedding similarity). The earlier publication is the source. Citations are
+found by `citations.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ..records import Article, SentenceReuse
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+NEAR_DUPLICATE_THRESHOLD = 0.5  # estimated Jaccard of 5-word shingles
+VERBATIM_JACCARD = 0.6  # word-trigram overlap for "the same sentence, lightly edited"
+PARAPHRASE_COSINE = 0.84  # embedding similarity for "the same statement, reworded"
+MIN_SENTENCE_WORDS = 6  # shorter sentences ("Conclusion", "He agreed.") match by accident
+
+_WORD = re.compile(r"\w+")
+
+
+def word_tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def minhash_signature(text: str) -> MinHash:
+    words = word_tokens(text)
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    signature = MinHash(num_perm=NUM_PERM)
+    signature.update_batch([s.encode("utf-8") for s in shingles])
+    return signature
+
+
+def signature_bytes(signature: MinHash) -> bytes:
+    return signature.hashvalues.astype(np.uint64).tobytes()
+
+
+def signature_from_bytes(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64))
+
+
+class NearDuplicateIndex:
+    """MinHash LSH over every stored article, kept in memory and rebuilt from stored signatures."""
+
+    def __init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+        self._signatures: dict[int, MinHash] = {}
+
+    def add(self, article_id: int, signature: MinHash) -> None:
+        if article_id not in self._signatures:
+            self._lsh.insert(article_id, signature)
+            self._signatures[article_id] = signature
+
+    def near(self, signature: MinHash, exclude: int | None = None) -> list[tuple[int, float]]:
+        """Stored articles whose estimated shingle Jaccard reaches the threshold."""
+        found = []
+        for other in self._lsh.query(signature):
+            if other != exclude:
+                similarity = signature.jaccard(self._signatures[other])
+                if similarity >= NEAR_DUPLICATE_THRESHOLD:
+                    found.append((other, similarity))
+        return sorted(found, key=lambda pair: -pair[1])
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSentences:
+    """An article as sentence reuse sees it."""
+
+    article_id: int
+    published: datetime | None
+    sentences: tuple[str, ...]
+    vectors: np.ndarray  # (len(sentences), dim), unit rows
+
+
+def source_and_derived(a: ArticleSentences, b: ArticleSentences) -> tuple[ArticleSentences, ArticleSentences]:
+    """(source, derived): the earlier publication is the source; without dates, the earlier stored."""
+    if a.published and b.published and _comparable(a.published) != _comparable(b.published):
+        return (a, b) if _comparable(a.published) < _comparable(b.published) else (b, a)
+    return (a, b) if a.article_id < b.article_id else (b, a)
+
+
+def _comparable(value: datetime) -> datetime:
+    return value.replace(tzinfo=None) - (value.utcoffset() or (value - value))
+
+
+def find_reuse(source: ArticleSentences, derived: ArticleSentences) -> list[SentenceReuse]:
+    """Sentences of `derived` that reuse sentences of `source`, each matched at most once."""
+    if not source.sentences or not derived.sentences:
+        return []
+    cosine = derived.vectors @ source.vectors.T
+    source_shingles = [_trigrams(s) for s in source.sentences]
+    found: list[SentenceReuse] = []
+    used_sources: set[int] = set()
+    # Strongest matches first, so each source sentence goes to its best reuser.
+    for flat in np.argsort(-cosine, axis=None):
+        i, j = divmod(int(flat), cosine.shape[1])
+        if cosine[i, j] < min(PARAPHRASE_COSINE, 0.5):
+            break
+        if j in used_sources or any(r.sentence == i for r in found):
+            continue
+        words = word_tokens(derived.sentences[i])
+        if len(words) < MIN_SENTENCE_WORDS or len(word_tokens(source.sentences[j])) < MIN_SENTENCE_WORDS:
+            continue
+        overlap = _jaccard(_trigrams(derived.sentences[i]), source_shingles[j])
+        if overlap >= VERBATIM_JACCARD:
+            kind, score = "verbatim", overlap
+        elif cosine[i, j] >= PARAPHRASE_COSINE:
+            kind, score = "paraphrase", float(cosine[i, j])
+        else:
+            continue
+        used_sources.add(j)
+        found.append(SentenceReuse(article_id=derived.article_id, sentence=i, source_id=source.article_id,
+                                   source_sentence=j, kind=kind, score=round(float(score), 4)))
+    return sorted(found, key=lambda r: r.sentence)
+
+
+def _trigrams(sentence: str) -> set[tuple[str, ...]]:
+    words = word_tokens(sentence)
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def article_sentences(article: Article, sentences: list[str], vectors: np.ndarray) -> ArticleSentences:
+    return ArticleSentences(article_id=article.id, published=article.published, sentences=tuple(sentences),
+                            vectors=vectors)
