@@ -31,10 +31,12 @@ def test_export_jsonl_rows_follow_the_documented_schema(db_path, mixed_inputs):
         assert set(row) == {"id", "outlet", "url", "title", "published", "author", "text", "story_id"}
     assert rows["story.txt"]["outlet"] == "Town Paper"  # --outlet fills in what the file lacks
     assert rows["story.txt"]["published"] == "2026-03-06T09:00:00"
+    assert all(isinstance(row["story_id"], int) for row in rows.values())
+    del rows["row-7"]["story_id"]
     assert rows["row-7"] == {
         "id": "row-7", "outlet": "Wire", "url": "https://wire.example/bridge", "title": "Bridge open",
         "published": "2026-03-06T10:00:00+01:00", "author": "Ana Ruiz",
-        "text": "Traffic crossed the bridge again on Friday morning.", "story_id": None}
+        "text": "Traffic crossed the bridge again on Friday morning."}
     assert rows["https://wire.example/second"]["outlet"] == "Town Paper"
 
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from crosscheck.stories import cluster as cluster_module
 from crosscheck.stories.cluster import ClusterConfig, StoryClusterer, similarity_matrix
 from crosscheck.stories.features import ArticleFeatures
 
@@ -79,14 +78,16 @@ def test_events_of_the_same_kind_stay_apart():
     assert len(set(predicted.values())) == len(set(world.gold.values()))
 
 
-def test_weeks_apart_means_different_stories_even_when_identical_otherwise():
-    base = World(topics=1, events_per_topic=1, articles_per_event=1).features[0]
-    later = ArticleFeatures(article_id=99, vector=base.vector, entities=base.entities, terms=base.terms,
-                            numbers=base.numbers, years=base.years, day=base.day + timedelta(days=40))
-    same_week = ArticleFeatures(article_id=98, vector=base.vector, entities=base.entities, terms=base.terms,
-                                numbers=base.numbers, years=base.years, day=base.day + timedelta(days=2))
-    sims = similarity_matrix([base], [later, same_week], ClusterConfig())
-    assert sims[0, 1] >= ClusterConfig().threshold > sims[0, 0]
+def test_look_alike_articles_weeks_apart_are_different_stories():
+    world = World(topics=1, events_per_topic=1, articles_per_event=2, seed=4)
+    base, other = world.features
+    # alike: the same meaning and place, but not the same figures or people
+    alike = dict(vector=other.vector, entities=_unit({"place0": 0.6, "topicname0": 0.6, "elsewhere": 1.0}), terms=other.terms,
+                 numbers=_unit({"999": 1.0}), years=base.years)
+    same_week = ArticleFeatures(article_id=98, day=base.day + timedelta(days=2), **alike)
+    months_later = ArticleFeatures(article_id=99, day=base.day + timedelta(days=100), **alike)
+    sims = similarity_matrix([base], [same_week, months_later], ClusterConfig())
+    assert sims[0, 0] >= ClusterConfig().threshold > sims[0, 1]
 
 
 def test_shuffled_arrival_barely_changes_the_result():
@@ -129,16 +130,24 @@ def test_candidates_come_from_the_indexes_not_a_scan(monkeypatch):
     stories_before = len(clusterer.members)
     assert stories_before >= 20
     scored = []
-    real = cluster_module.similarity_matrix
+    real = clusterer._average_link
 
-    def counting(left, right, config):
-        if len(left) == 1:
-            scored.append(len(right))
-        return real(left, right, config)
+    def counting(features, story):
+        scored.append(story)
+        return real(features, story)
 
-    monkeypatch.setattr(cluster_module, "similarity_matrix", counting)
+    monkeypatch.setattr(clusterer, "_average_link", counting)
     probe = world.features[0]
     clusterer.add(ArticleFeatures(article_id=10_000, vector=probe.vector, entities=probe.entities,
                                   terms=probe.terms, numbers=probe.numbers, years=probe.years, day=probe.day))
     limit = clusterer.config.vector_candidates + len(probe.entities) * 2
     assert 0 < len(scored) <= limit < stories_before
+
+
+def test_story_sums_give_the_same_average_link_as_pairwise_similarity():
+    world = World(topics=2, events_per_topic=2, articles_per_event=4, seed=11)
+    _, clusterer = world.run()
+    probe = world.features[3]
+    for story, members in clusterer.members.items():
+        pairwise = similarity_matrix([probe], clusterer._features_of(members), clusterer.config).mean()
+        assert clusterer._average_link(probe, story) == pytest.approx(float(pairwise), abs=1e-5)

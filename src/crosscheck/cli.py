@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -61,13 +62,16 @@ def ingest(
 def _ingest_with_progress(engine: Engine, paths, *, quiet: bool, **options) -> IngestReport:
     if quiet or not err.is_terminal:
         return engine.ingest(paths, **options)
-    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    columns = (TextColumn("[bold]{task.fields[phase]:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}", style="dim"))
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("", total=None)
+        tasks: dict[str, int] = {}
 
-        def advance(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=Path(label).name[:40])
+        def advance(phase: str, done: int, total: int, label: str) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task("", total=None, phase=phase)
+            label = Path(label).name if phase == "read" else label
+            bar.update(tasks[phase], completed=done, total=total, description=label[:40])
 
         return engine.ingest(paths, progress=advance, **options)
 
@@ -105,6 +109,73 @@ def articles(
         title = (a.title or "") + (" (derived)" if a.title_derived else "")
         table.add_row(str(a.id), a.published_iso() or "—", a.outlet or "—", title, str(len(a.text.split())))
     out.print(table)
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+) -> None:
+    """List stories, the biggest first: id, title, articles, outlets, first and last dates."""
+    with _open(db) as engine:
+        rows = engine.stories()
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(s) for s in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "title", "articles", "outlets", "first", "last", box=None, header_style="bold")
+    for s in rows:
+        table.add_row(str(s.id), s.title, str(s.articles), ", ".join(s.outlets) or "—",
+                      (s.first or "—")[:16], (s.last or "—")[:16])
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="Story id (an id merged into another story redirects)")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """One story: its articles, entities, dates, sentence reuse and citations."""
+    with _open(db) as engine:
+        detail = engine.story(story_id)
+    if detail is None:
+        _fail(f"no story {story_id}")
+    if as_json:
+        sys.stdout.write(json.dumps(detail, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_story(detail)
+
+
+def _print_story(d: dict) -> None:
+    if d["requested_id"] != d["id"]:
+        out.print(f"(story {d['requested_id']} was merged into story {d['id']})", highlight=False)
+    out.print(f"[bold]Story {d['id']}: {d['title']}[/bold]")
+    out.print(f"{d['articles']} articles from {len(d['outlets'])} outlets, {d['first'] or '?'} to {d['last'] or '?'}",
+              highlight=False)
+    titles = {a["id"]: f"#{a['id']} {a['outlet'] or '?'}" for a in d["articles_detail"]}
+    table = Table("id", "published", "outlet", "title", box=None, header_style="bold", title="Articles")
+    for a in d["articles_detail"]:
+        table.add_row(str(a["id"]), a["published"] or "—", a["outlet"] or "—", a["title"] or "")
+    out.print(table)
+    people = [e for e in d["entities"] if e["articles"] > 1 or len(d["articles_detail"]) == 1][:15]
+    out.print("[bold]Entities[/bold]: " + "; ".join(f"{e['name']} ({e['label']}, {e['articles']})" for e in people))
+    days = {}
+    for x in d["dates"]:
+        days.setdefault((x["date"], x["granularity"]), set()).add(x["article_id"])
+    top = sorted(days.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:8]
+    out.print("[bold]Dates[/bold]: " + "; ".join(f"{day} ({gran}, {len(ids)} articles)" for (day, gran), ids in top),
+              highlight=False)
+    if d["reuse"]:
+        out.print("[bold]Reuse[/bold]")
+        for r in d["reuse"]:
+            out.print(f"  {titles.get(r['article_id'])} reuses {r['sentences']} sentences of "
+                      f"{titles.get(r['source_id'])} ({r['verbatim']} verbatim, {r['paraphrase']} paraphrased)",
+                      highlight=False)
+    cited = [c for c in d["citations"] if c["kind"] == "outlet"]
+    if cited:
+        out.print("[bold]Citations[/bold]")
+        for c in cited:
+            out.print(f"  {titles.get(c['article_id'])} cites {c['source']}", highlight=False)
 
 
 @app.command()

@@ -2,22 +2,42 @@
 
 Every face (CLI, Python API, and later the REST API and web app) calls this
 object; none of them holds pipeline logic of its own.
+
+Ingest stores each article first, on its own; analysis then picks up every
+stored article that has none yet. So an interrupted run resumes where it
+stopped: nothing reported as stored is lost, and nothing is analysed twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import statistics
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .analyze import ANALYZER_VERSION, analyze_article, reresolve_dates
 from .ingest import ReadOptions, discover, read_file
 from .ingest.decode import DEFAULT_MAX_BYTES
-from .records import Article, IngestReport, Rejection
+from .records import Analysis, Article, IngestReport, Rejection, SentenceReuse
+from .stories.cluster import ClusterConfig, StoryChange, StoryClusterer
+from .stories.features import ArticleFeatures, build_features, meaning_vector
+from .stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
+                                 signature_bytes, signature_from_bytes, source_and_derived)
 from .store import Store
 
-# progress(done, total, label): called after each input file.
-Progress = Callable[[int, int, str], None]
+log = logging.getLogger(__name__)
+
+# progress(phase, done, total, label); phase is "read" or "analyze".
+Progress = Callable[[str, int, int, str], None]
+ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 
 
 def sample_corpus_path() -> Path:
@@ -25,13 +45,35 @@ def sample_corpus_path() -> Path:
     return Path(str(resources.files("crosscheck") / "sample"))
 
 
-class Engine:
-    def __init__(self, db: str | None = None):
-        self.store = Store(db)
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    id: int
+    title: str
+    articles: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
 
+
+class Engine:
+    def __init__(self, db: str | None = None, *, embedder: str = "auto",
+                 cluster_config: ClusterConfig | None = None):
+        self.store = Store(db)
+        self._embedder_name = embedder
+        self._embedder = None
+        self._recognizer = None
+        self.cluster_config = cluster_config or ClusterConfig()
+        self._clusterer: StoryClusterer | None = None
+        self._near_index: NearDuplicateIndex | None = None
+        self._compared: set[tuple[int, int]] | None = None
+        self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
+        self._published: dict[int, date | None] = {}
+
+    # -- ingest -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, outlet: str | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
-        """Read every input and store each new article in its own transaction."""
+               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+               analyze: bool = True) -> IngestReport:
+        """Read every input, store each new article in its own transaction, then analyse."""
         report = IngestReport()
         options = ReadOptions(outlet=outlet, max_bytes=max_bytes)
         found = list(discover(paths))
@@ -42,7 +84,9 @@ class Engine:
                 for result in read_file(item, options):
                     self._store_one(result, report)
             if progress:
-                progress(done, len(found), str(item if isinstance(item, Path) else item.source))
+                progress("read", done, len(found), str(item if isinstance(item, Path) else item.source))
+        if analyze:
+            self.analyze_pending(progress=progress)
         return report
 
     def _store_one(self, result: Article | Rejection, report: IngestReport) -> None:
@@ -52,12 +96,260 @@ class Engine:
         outcome = self.store.add_article(result)
         (report.stored if outcome.created else report.already_stored).append(outcome)
 
+    # -- analysis ---------------------------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .analyze.embed import get_embedder
+
+            self._embedder = get_embedder(self._embedder_name)
+        return self._embedder
+
+    @property
+    def recognizer(self):
+        if self._recognizer is None:
+            from .analyze.entities import get_recognizer
+
+            self._recognizer = get_recognizer()
+        return self._recognizer
+
+    def analyze_pending(self, progress: Progress | None = None) -> int:
+        """Analyse and place in stories every stored article not analysed yet."""
+        total = done = 0
+        while True:
+            pending = self.store.articles_without_analysis(limit=ANALYSIS_BATCH)
+            if not pending:
+                return done
+            total = max(total, done + len(pending))
+            self._analyze_batch(pending)
+            done += len(pending)
+            if progress:
+                progress("analyze", done, total, pending[-1].title or "")
+
+    def _analyze_batch(self, batch: list[Article]) -> None:
+        outlets = self.store.outlets()
+        analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
+        sentence_vectors = self._embed_sentences(batch, analyses)
+        clusterer = self._get_clusterer()
+        for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
+            self._place(article, analysis, vectors, clusterer)
+
+    def _embed_sentences(self, batch: list[Article], analyses: list[Analysis]) -> list[np.ndarray]:
+        model = self.embedder.name
+        texts = [[s.text for s in analysis.sentences] for analysis in analyses]
+        hashes = [[_text_hash(t) for t in article_texts] for article_texts in texts]
+        cached = self.store.sentence_vectors([h for hs in hashes for h in hs], model)
+        todo: dict[str, str] = {}
+        for article_texts, article_hashes in zip(texts, hashes):
+            for text, text_hash in zip(article_texts, article_hashes):
+                if text_hash not in cached:
+                    todo.setdefault(text_hash, text)
+        if todo:
+            encoded = self.embedder.encode(list(todo.values()))
+            fresh = dict(zip(todo, encoded))
+            self.store.save_sentence_vectors(fresh, model)
+            cached.update({h: v.astype(np.float16).astype(np.float32) for h, v in fresh.items()})
+        dim = self.embedder.dim
+        return [np.stack([cached[h] for h in hs]) if hs else np.zeros((0, dim), np.float32) for hs in hashes]
+
+    def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
+        doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.embedder.dim, np.float32)
+        self._published[article.id] = article.published.date() if article.published else None
+        features = build_features(article, analysis, doc_vector)
+        signature = minhash_signature(article.text)
+        change = clusterer.add(features)
+        near_index = self._get_near_index()
+        near = near_index.near(signature, exclude=article.id)
+        near_index.add(article.id, signature)
+
+        anchor = article.published.date() if article.published else None
+        inferred = False
+        if anchor is None:
+            anchor = self._story_anchor(change.memberships.get(change.story_id) or
+                                        clusterer.members.get(change.story_id, []), article.id)
+            if anchor is not None:
+                inferred = True
+                analysis = reresolve_dates(article, analysis, anchor, inferred=True)
+        self._sentence_cache_put(ArticleSentences(article.id, article.published,
+                                                  tuple(s.text for s in analysis.sentences), vectors))
+        reuse, compared = self._reuse_for(change, article.id, [other for other, _ in near])
+        self.store.save_analysis(article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
+                                 features=_features_json(features), minhash=signature_bytes(signature),
+                                 story_change=change, near=near, reuse=reuse, compared=compared,
+                                 analyzer_version=ANALYZER_VERSION)
+        self._reanchor_undated(change, skip=article.id)
+
+    # -- stories ----------------------------------------------------------------
+    def _get_clusterer(self) -> StoryClusterer:
+        if self._clusterer is None:
+            self._clusterer = StoryClusterer(self.cluster_config, self._load_features, self.store.new_story_id)
+            self._clusterer.restore(self.store.story_memberships())
+        return self._clusterer
+
+    def _load_features(self, article_ids: Iterable[int]) -> dict[int, ArticleFeatures]:
+        found = {}
+        for article_id, (vector, data, _) in self.store.features(list(article_ids)).items():
+            found[article_id] = ArticleFeatures(
+                article_id=article_id, vector=vector, entities=data["entities"], terms=data["terms"],
+                numbers=data["numbers"], years=frozenset(data["years"]),
+                day=date.fromisoformat(data["day"]) if data["day"] else None)
+        return found
+
+    def _published_days(self, article_ids: list[int]) -> dict[int, date | None]:
+        missing = [a for a in article_ids if a not in self._published]
+        if missing:
+            for article_id, article in self.store.articles_by_id(missing).items():
+                self._published[article_id] = article.published.date() if article.published else None
+        return {a: self._published.get(a) for a in article_ids}
+
+    def _story_anchor(self, members: list[int], article_id: int) -> date | None:
+        """The date an undated article's relative dates resolve against: its story's median day."""
+        days = sorted(d.toordinal() for a, d in self._published_days(members).items() if d and a != article_id)
+        return date.fromordinal(int(statistics.median_low(days))) if days else None
+
+    def _reanchor_undated(self, change: StoryChange, skip: int) -> None:
+        """A story's dated articles changed: re-resolve its undated members' relative dates."""
+        for members in change.memberships.values():
+            undated = [a for a, d in self._published_days(members).items() if d is None and a != skip]
+            if not undated:
+                continue
+            anchor = self._story_anchor(members, skip)
+            if anchor is None:
+                continue
+            stored = self.store.date_anchors(undated)
+            for article_id in undated:
+                anchor = self._story_anchor(members, article_id)
+                if anchor is None or stored.get(article_id, (None,))[0] == anchor:
+                    continue
+                article = self.store.get_article(article_id)
+                analysis = self.store.analysis(article_id)
+                if analysis is not None:
+                    self.store.update_dates(article_id, reresolve_dates(article, analysis, anchor, True),
+                                            anchor, True)
+
+    # -- provenance -------------------------------------------------------------
+    def _get_near_index(self) -> NearDuplicateIndex:
+        if self._near_index is None:
+            self._near_index = NearDuplicateIndex()
+            for article_id, blob in self.store.minhashes().items():
+                self._near_index.add(article_id, signature_from_bytes(blob))
+        return self._near_index
+
+    def _reuse_for(self, change: StoryChange, article_id: int,
+                   near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:
+        """Compare every article new to a story with the story's other members (and the new
+        article with its near-duplicates), each pair once."""
+        if self._compared is None:
+            self._compared = self.store.compared_pairs()
+        pairs: set[tuple[int, int]] = set()
+        for story, joined in change.joined.items():
+            members = change.memberships.get(story, [])
+            for new in joined:
+                pairs.update((min(new, m), max(new, m)) for m in members if m != new)
+        pairs.update((min(article_id, n), max(article_id, n)) for n in near)
+        pairs -= self._compared
+        reuse: list[SentenceReuse] = []
+        for first, second in sorted(pairs):
+            a, b = self._sentences_of(first), self._sentences_of(second)
+            if a is None or b is None:
+                continue
+            source, derived = source_and_derived(a, b)
+            reuse.extend(find_reuse(source, derived))
+        self._compared.update(pairs)
+        return reuse, sorted(pairs)
+
+    def _sentences_of(self, article_id: int) -> ArticleSentences | None:
+        if article_id in self._sentence_cache:
+            self._sentence_cache.move_to_end(article_id)
+            return self._sentence_cache[article_id]
+        article = self.store.get_article(article_id)
+        analysis = self.store.analysis(article_id)
+        if article is None or analysis is None:
+            return None
+        texts = [s.text for s in analysis.sentences]
+        cached = self.store.sentence_vectors([_text_hash(t) for t in texts], self.embedder.name)
+        missing = [t for t in texts if _text_hash(t) not in cached]
+        if missing:
+            cached.update({_text_hash(t): v for t, v in zip(missing, self.embedder.encode(missing))})
+        vectors = np.stack([cached[_text_hash(t)] for t in texts]) if texts else np.zeros((0, self.embedder.dim))
+        entry = ArticleSentences(article.id, article.published, tuple(texts), vectors)
+        self._sentence_cache_put(entry)
+        return entry
+
+    def _sentence_cache_put(self, entry: ArticleSentences) -> None:
+        self._sentence_cache[entry.article_id] = entry
+        while len(self._sentence_cache) > 2000:
+            self._sentence_cache.popitem(last=False)
+
+    # -- queries ----------------------------------------------------------------
     def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         return self.store.articles(limit=limit, offset=offset)
 
+    def stories(self) -> list[StorySummary]:
+        """Every story, the biggest first."""
+        memberships = self.store.story_memberships()
+        articles = self.store.articles_by_id([a for ms in memberships.values() for a in ms])
+        summaries = [self._summary(story, [articles[a] for a in members])
+                     for story, members in memberships.items()]
+        return sorted(summaries, key=lambda s: (-s.articles, s.id))
+
+    def _summary(self, story_id: int, members: list[Article]) -> StorySummary:
+        dated = sorted(a.published_iso() for a in members if a.published)
+        return StorySummary(id=story_id, title=representative_title(members), articles=len(members),
+                            outlets=sorted({a.outlet for a in members if a.outlet}),
+                            first=dated[0] if dated else None, last=dated[-1] if dated else None)
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """A story with its articles, entities, dates, reuse and citations; merged ids redirect."""
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        members = self.store.story_memberships().get(resolved, [])
+        articles = self.store.articles_by_id(members)
+        ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published_iso() or "", a.id))
+        analyses = self.store.analyses_by_id(members)
+        summary = self._summary(resolved, ordered)
+        reuse = self.store.reuse_among(members)
+        reuse_counts: dict[tuple[int, int], dict[str, int]] = {}
+        for r in reuse:
+            counts = reuse_counts.setdefault((r.article_id, r.source_id), {"verbatim": 0, "paraphrase": 0})
+            counts[r.kind] += 1
+        dates = []
+        for article in ordered:
+            for d in analyses.get(article.id, Analysis(sentences=())).dates:
+                if d.value is not None:
+                    dates.append({"article_id": article.id, "text": d.text, "date": d.value.isoformat(),
+                                  "granularity": d.granularity, "relative": d.relative, "inferred": d.inferred})
+        return {
+            **asdict(summary),
+            "requested_id": story_id,
+            "articles_detail": [{"id": a.id, "external_id": a.external_id, "outlet": a.outlet, "title": a.title,
+                                 "published": a.published_iso(), "url": a.url} for a in ordered],
+            "entities": [{"name": n, "label": lab, "articles": c, "mentions": m}
+                         for n, lab, c, m in self.store.story_entities(members)],
+            "dates": dates,
+            "reuse": [{"article_id": a, "source_id": s, **counts,
+                       "sentences": counts["verbatim"] + counts["paraphrase"]}
+                      for (a, s), counts in sorted(reuse_counts.items())],
+            "near_duplicates": [{"article_id": a, "other_id": o, "similarity": sim}
+                                for a, o, sim in self.store.near_duplicates_among(members) if o in articles],
+            "citations": [{"article_id": a, "source": s, "kind": k, "mentions": n}
+                          for a, s, k, n in self.store.citations_of(members)],
+        }
+
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """One row per article in the documented export schema (see README)."""
+        batch: list[Article] = []
         for article in self.store.iter_articles():
+            batch.append(article)
+            if len(batch) == 500:
+                yield from self._export_batch(batch)
+                batch = []
+        yield from self._export_batch(batch)
+
+    def _export_batch(self, batch: list[Article]) -> Iterator[dict[str, Any]]:
+        stories = self.store.story_of([a.id for a in batch]) if batch else {}
+        for article in batch:
             yield {
                 "id": article.external_id or article.url or str(article.id),
                 "outlet": article.outlet,
@@ -66,7 +358,7 @@ class Engine:
                 "published": article.published_iso(),
                 "author": article.author,
                 "text": article.text,
-                "story_id": None,  # filled once story clustering exists
+                "story_id": stories.get(article.id),
             }
 
     def close(self) -> None:
@@ -77,3 +369,26 @@ class Engine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def representative_title(members: list[Article]) -> str:
+    """The real title whose words the story's other titles share most."""
+    titles = [a.title for a in members if a.title and not a.title_derived] or \
+             [a.title for a in members if a.title]
+    if not titles:
+        return "(untitled)"
+    words = [set(t.lower().split()) for t in titles]
+
+    def shared(i: int) -> float:
+        return sum(len(words[i] & w) / (len(words[i] | w) or 1) for j, w in enumerate(words) if j != i)
+
+    return titles[max(range(len(titles)), key=lambda i: (shared(i), -len(titles[i])))]
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _features_json(features: ArticleFeatures) -> dict:
+    return {"entities": features.entities, "terms": features.terms, "numbers": features.numbers,
+            "years": sorted(features.years), "day": features.day.isoformat() if features.day else None}

@@ -12,14 +12,21 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, or_, select
+import json
+from collections import Counter, defaultdict
+from datetime import date
+
+import numpy as np
+from sqlalchemy import create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ArgumentError
-from sqlalchemy.pool import NullPool
 
 from ..ingest.normalize import canonical_url
-from ..records import Article, StoredOutcome
-from .schema import MIGRATIONS, SCHEMA_VERSION, articles, meta, metadata
+from ..records import Analysis, Article, SentenceReuse, StoredOutcome
+from .codec import analysis_from_json, analysis_to_json
+from .schema import (MIGRATIONS, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
+                     citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
+                     sentence_vectors, stories, story_articles, story_redirects)
 
 DEFAULT_DB = "crosscheck.db"
 ENV_VAR = "CROSSCHECK_DB"
@@ -51,13 +58,10 @@ class Store:
             if path and path != ":memory:" and not Path(path).parent.is_dir():
                 raise StoreError(f"cannot open database {path}: its directory does not exist")
         try:
+            # Pooled connections also for SQLite: closing the last connection to
+            # a WAL database checkpoints it, which made every query pay for one.
             self.engine: Engine = create_engine(
-                self.url, future=True,
-                # SQLite connections are cheap and WAL needs no pooling; a pool
-                # would keep files open across forks (Dask, crash tests).
-                poolclass=NullPool if self.is_sqlite else None,
-                connect_args={"timeout": 30} if self.is_sqlite else {},
-            )
+                self.url, future=True, connect_args={"timeout": 30} if self.is_sqlite else {})
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"cannot open database {self.url}: {exc}") from exc
         if self.is_sqlite:
@@ -156,6 +160,209 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(articles)).scalar_one()
 
+    def outlets(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(articles.c.outlet).where(articles.c.outlet.is_not(None))
+                                               .distinct())]
+
+    # -- analysis -------------------------------------------------------------
+    def articles_without_analysis(self, limit: int = 1000) -> list[Article]:
+        query = (select(articles).outerjoin(analyses, analyses.c.article_id == articles.c.id)
+                 .where(analyses.c.article_id.is_(None)).order_by(articles.c.id).limit(limit))
+        with self.engine.connect() as conn:
+            return [_article(row) for row in conn.execute(query)]
+
+    def analysis(self, article_id: int) -> Analysis | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(select(analyses.c.data).where(analyses.c.article_id == article_id)).scalar()
+        return analysis_from_json(data) if data else None
+
+    def date_anchors(self, article_ids: list[int]) -> dict[int, tuple[date | None, bool]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(analyses.c.article_id, analyses.c.date_anchor,
+                                       analyses.c.date_anchor_inferred)
+                                .where(analyses.c.article_id.in_(article_ids)))
+            return {r.article_id: (r.date_anchor, bool(r.date_anchor_inferred)) for r in rows}
+
+    def update_dates(self, article_id: int, analysis: Analysis, anchor: date, inferred: bool) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(analyses).where(analyses.c.article_id == article_id).values(
+                data=analysis_to_json(analysis), date_anchor=anchor, date_anchor_inferred=inferred))
+
+    def sentence_vectors(self, hashes: list[str], model: str) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(hashes)), 500):
+                rows = conn.execute(select(sentence_vectors.c.text_hash, sentence_vectors.c.vector).where(
+                    sentence_vectors.c.model == model, sentence_vectors.c.text_hash.in_(chunk)))
+                for text_hash, blob in rows:
+                    found[text_hash] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return found
+
+    def save_sentence_vectors(self, vectors: dict[str, np.ndarray], model: str) -> None:
+        if not vectors:
+            return
+        rows = [{"text_hash": h, "model": model, "vector": v.astype(np.float16).tobytes()}
+                for h, v in vectors.items()]
+        with self.engine.begin() as conn:
+            existing = set()
+            for chunk in _chunks(list(vectors), 500):
+                existing.update(conn.execute(select(sentence_vectors.c.text_hash).where(
+                    sentence_vectors.c.model == model, sentence_vectors.c.text_hash.in_(chunk))).scalars())
+            rows = [r for r in rows if r["text_hash"] not in existing]
+            if rows:
+                conn.execute(insert(sentence_vectors), rows)
+
+    def save_analysis(self, article: Article, analysis: Analysis, *, anchor: date | None, anchor_inferred: bool,
+                      vector: np.ndarray, features: dict, minhash: bytes, story_change, near: list[tuple[int, float]],
+                      reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int) -> None:
+        """Everything learned about one article, and the story changes it caused, in one transaction."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            conn.execute(insert(analyses).values(article_id=article.id, version=analyzer_version,
+                                                 data=analysis_to_json(analysis), date_anchor=anchor,
+                                                 date_anchor_inferred=anchor_inferred))
+            conn.execute(insert(article_features).values(article_id=article.id,
+                                                         vector=np.asarray(vector, np.float32).tobytes(),
+                                                         data=json.dumps(features), minhash=minhash))
+            entity_counts = Counter((m.canonical, m.label) for m in analysis.entities)
+            if entity_counts:
+                merged: dict[str, tuple[str, int]] = {}
+                for (canonical, label), n in entity_counts.most_common():
+                    key = canonical[:200]
+                    if key not in merged:
+                        merged[key] = (label, n)
+                    else:
+                        merged[key] = (merged[key][0], merged[key][1] + n)
+                conn.execute(insert(article_entities), [
+                    {"article_id": article.id, "canonical": k, "label": lab, "mentions": n}
+                    for k, (lab, n) in merged.items()])
+            cited = Counter((c.source[:200], c.kind) for c in analysis.citations)
+            if cited:
+                by_source: dict[str, tuple[str, int]] = {}
+                for (source, kind), n in cited.items():
+                    prior = by_source.get(source)
+                    by_source[source] = ("outlet" if kind == "outlet" or (prior and prior[0] == "outlet")
+                                         else "other", n + (prior[1] if prior else 0))
+                conn.execute(insert(citations), [
+                    {"article_id": article.id, "source": s, "kind": k, "mentions": n}
+                    for s, (k, n) in by_source.items()])
+            self._apply_story_change(conn, story_change, now)
+            if near:
+                conn.execute(insert(near_duplicates), [
+                    {"article_id": article.id, "other_id": other, "similarity": round(sim, 4)} for other, sim in near])
+            if reuse:
+                conn.execute(insert(sentence_reuse), [{
+                    "article_id": r.article_id, "sentence": r.sentence, "source_id": r.source_id,
+                    "source_sentence": r.source_sentence, "kind": r.kind, "score": r.score} for r in reuse])
+            if compared:
+                conn.execute(insert(compared_pairs), [{"first_id": a, "second_id": b} for a, b in compared])
+
+    @staticmethod
+    def _apply_story_change(conn, change, now) -> None:
+        for old, new in change.redirects.items():
+            conn.execute(insert(story_redirects).values(old_id=old, new_id=new))
+            # earlier redirects to the absorbed story now lead to the survivor
+            conn.execute(update(story_redirects).where(story_redirects.c.new_id == old).values(new_id=new))
+        for story_id, members in change.memberships.items():
+            conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(members)))
+            conn.execute(insert(story_articles), [{"article_id": a, "story_id": story_id} for a in members])
+            conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=now))
+
+    def new_story_id(self) -> int:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            return conn.execute(insert(stories).values(created_at=now, updated_at=now)
+                                .returning(stories.c.id)).scalar_one()
+
+    def story_memberships(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = defaultdict(list)
+        with self.engine.connect() as conn:
+            for article_id, story_id in conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
+                                                     .order_by(story_articles.c.article_id)):
+                found[story_id].append(article_id)
+        return dict(found)
+
+    def story_of(self, article_ids: list[int]) -> dict[int, int]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
+                                     .where(story_articles.c.article_id.in_(article_ids))).all())
+
+    def resolve_story(self, story_id: int) -> int | None:
+        """A story id, following redirects of merged stories; None if unknown."""
+        with self.engine.connect() as conn:
+            target = conn.execute(select(story_redirects.c.new_id)
+                                  .where(story_redirects.c.old_id == story_id)).scalar()
+            story_id = target or story_id
+            exists = conn.execute(select(story_articles.c.story_id)
+                                  .where(story_articles.c.story_id == story_id).limit(1)).scalar()
+        return story_id if exists is not None else None
+
+    def features(self, article_ids) -> dict[int, tuple[np.ndarray, dict, bytes | None]]:
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(article_ids), 500):
+                for row in conn.execute(select(article_features).where(article_features.c.article_id.in_(chunk))):
+                    found[row.article_id] = (np.frombuffer(row.vector, dtype=np.float32), json.loads(row.data),
+                                             row.minhash)
+        return found
+
+    def minhashes(self) -> dict[int, bytes]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
+                                     .where(article_features.c.minhash.is_not(None))).all())
+
+    def compared_pairs(self) -> set[tuple[int, int]]:
+        with self.engine.connect() as conn:
+            return {(a, b) for a, b in conn.execute(select(compared_pairs.c.first_id, compared_pairs.c.second_id))}
+
+    def articles_by_id(self, article_ids) -> dict[int, Article]:
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(article_ids), 500):
+                for row in conn.execute(select(articles).where(articles.c.id.in_(chunk))):
+                    found[row.id] = _article(row)
+        return found
+
+    def analyses_by_id(self, article_ids) -> dict[int, Analysis]:
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(article_ids), 500):
+                for article_id, data in conn.execute(select(analyses.c.article_id, analyses.c.data)
+                                                     .where(analyses.c.article_id.in_(chunk))):
+                    found[article_id] = analysis_from_json(data)
+        return found
+
+    def story_entities(self, article_ids: list[int]) -> list[tuple[str, str, int, int]]:
+        """(canonical, label, articles, mentions) over the given articles, most covered first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(article_entities.c.canonical, article_entities.c.label,
+                                       func.count(), func.sum(article_entities.c.mentions))
+                                .where(article_entities.c.article_id.in_(article_ids))
+                                .group_by(article_entities.c.canonical, article_entities.c.label)
+                                .order_by(func.count().desc(), func.sum(article_entities.c.mentions).desc()))
+            return [tuple(r) for r in rows]
+
+    def citations_of(self, article_ids: list[int]) -> list[tuple[int, str, str, int]]:
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                select(citations.c.article_id, citations.c.source, citations.c.kind, citations.c.mentions)
+                .where(citations.c.article_id.in_(article_ids)).order_by(citations.c.article_id))]
+
+    def reuse_among(self, article_ids: list[int]) -> list[SentenceReuse]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sentence_reuse).where(sentence_reuse.c.article_id.in_(article_ids),
+                                                             sentence_reuse.c.source_id.in_(article_ids))
+                                .order_by(sentence_reuse.c.article_id, sentence_reuse.c.sentence))
+            return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
+                                  source_sentence=r.source_sentence, kind=r.kind, score=r.score) for r in rows]
+
+    def near_duplicates_among(self, article_ids: list[int]) -> list[tuple[int, int, float]]:
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                select(near_duplicates.c.article_id, near_duplicates.c.other_id, near_duplicates.c.similarity)
+                .where(near_duplicates.c.article_id.in_(article_ids)))]
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -192,6 +399,11 @@ def _article(row: Row) -> Article:
         published_has_time=bool(row.published_has_time), text=row.text, language=row.language,
         content_hash=row.content_hash, ingested_at=row.ingested_at,
     )
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _reason(exc: Exception) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, Index)
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
 from sqlalchemy.engine import Connection
 
 metadata = MetaData()
@@ -47,11 +47,112 @@ articles = Table(
 )
 
 
+# --- version 2: analysis, embeddings, stories, provenance ---------------------
+
+analyses = Table(
+    "analyses", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    # sentences, dates, quantities, entities and citations as one JSON document:
+    # always read and written together, with the article.
+    Column("data", Text, nullable=False),
+    Column("date_anchor", Date),  # the date relative dates were resolved against
+    Column("date_anchor_inferred", Boolean, nullable=False, default=False),
+)
+
+# Sentence embeddings keyed by the sentence text's hash and the model, so an
+# identical sentence (a rewrite, a re-ingest) is never embedded twice.
+sentence_vectors = Table(
+    "sentence_vectors", metadata,
+    Column("text_hash", String(40), primary_key=True),
+    Column("model", String(40), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),  # float16, L2-normalized
+)
+
+article_features = Table(
+    "article_features", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),  # float32 meaning vector
+    Column("data", Text, nullable=False),  # entities, terms, numbers, years, day (JSON)
+    Column("minhash", LargeBinary),  # MinHash signature for near-duplicate search
+)
+
+stories = Table(
+    "stories", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+story_articles = Table(
+    "story_articles", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Index("ix_story_articles_story", "story_id"),
+)
+
+story_redirects = Table(
+    "story_redirects", metadata,
+    Column("old_id", Integer, primary_key=True),
+    Column("new_id", Integer, nullable=False),
+)
+
+article_entities = Table(
+    "article_entities", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("canonical", String(200), primary_key=True),
+    Column("label", String(10), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_article_entities_canonical", "canonical"),
+)
+
+citations = Table(
+    "citations", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(200), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_citations_source", "source"),
+)
+
+# Sentence-level reuse: `article_id`'s sentence reuses `source_id`'s sentence,
+# the source being the earlier publication.
+sentence_reuse = Table(
+    "sentence_reuse", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("sentence", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_sentence", Integer, nullable=False),
+    Column("kind", String(12), nullable=False),  # "verbatim" | "paraphrase"
+    Column("score", Float, nullable=False),
+    Index("ix_sentence_reuse_source", "source_id"),
+)
+
+near_duplicates = Table(
+    "near_duplicates", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("other_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("similarity", Float, nullable=False),  # estimated Jaccard of word shingles
+)
+
+# Article pairs already compared for reuse (smaller id first), so a pair is
+# compared once even when stories later merge or split.
+compared_pairs = Table(
+    "compared_pairs", metadata,
+    Column("first_id", Integer, primary_key=True),
+    Column("second_id", Integer, primary_key=True),
+)
+
+V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
+             article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
+
+
 # version -> the step that brings an existing database from version-1 to it.
 # A new database is created from the tables above and stamped with the latest
 # version, so a step only has to be right for upgrading an older database.
 # Add a step with explicit DDL (op on the connection) whenever a table changes.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: metadata.create_all(conn, tables=[articles]),
+    2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -31,14 +31,20 @@ from .features import ArticleFeatures
 @dataclass(frozen=True, slots=True)
 class ClusterConfig:
     weight_meaning: float = 0.2
-    weight_entities: float = 0.5
-    weight_terms: float = 0.2
-    weight_numbers: float = 0.3
+    weight_entities: float = 0.5  # recognised entities plus surface names
+    # General vocabulary is shared by every event of a kind (two earthquakes
+    # both have "magnitude" and "rubble"), so it blurs the very distinction
+    # clustering must make; key terms still find candidate stories (the index).
+    weight_terms: float = 0.0
+    weight_numbers: float = 0.3  # distinctive figures: scores, tolls, amounts
     weight_years: float = 0.1  # +1 when mentioned years overlap, -1 when they are disjoint
-    time_penalty: float = 1.2  # subtracted, in full, once publication days are this far apart:
-    time_grace_days: float = 4.0  # ... no penalty within this gap
-    time_full_days: float = 21.0  # ... full penalty from this gap on
-    threshold: float = 0.3  # average-link similarity needed to share a story
+    # Publication days far apart: subtracted in full beyond `time_full_days`,
+    # growing from nothing at `time_grace_days`. A follow-up months later that
+    # names the same people still joins; a look-alike event does not.
+    time_penalty: float = 0.4
+    time_grace_days: float = 7.0
+    time_full_days: float = 90.0
+    threshold: float = 0.29  # average-link similarity needed to share a story
     candidate_stories: int = 8  # stories re-clustered with a new article, at most
     candidate_margin: float = 0.15  # consider stories scoring above threshold - margin
     vector_candidates: int = 10  # nearest story centroids asked of the vector index
@@ -107,6 +113,16 @@ def _time_gap_share(left, right, config: ClusterConfig) -> np.ndarray:
     return np.nan_to_num(np.clip(share, 0.0, 1.0), nan=0.0)
 
 
+_SPARSE = ("entities", "terms", "numbers")
+INDEXED_TERMS = 10  # an article's most distinctive terms, looked up beside its entities
+
+
+def _index_keys(features: ArticleFeatures) -> list[str]:
+    """Keys of the entity/term index: every entity and the top terms (prefixed apart)."""
+    top_terms = sorted(features.terms.items(), key=lambda kv: -kv[1])[:INDEXED_TERMS]
+    return [*features.entities, *(f"term:{t}" for t, _ in top_terms)]
+
+
 @dataclass
 class StoryChange:
     """What one arrival changed: every touched story with its full member list."""
@@ -139,6 +155,9 @@ class StoryClusterer:
         self._features: dict[int, ArticleFeatures] = {}
         self.members: dict[int, list[int]] = {}
         self._vector_sums: dict[int, np.ndarray] = {}
+        # Sums of members' sparse vectors: the average link of an article to a
+        # story is its dot product with these, divided by the story's size.
+        self._sparse_sums: dict[int, dict[str, dict[str, float]]] = {}
         self._story_entities: dict[int, Counter] = {}
         self._entity_stories: dict[str, set[int]] = defaultdict(set)
 
@@ -163,7 +182,15 @@ class StoryClusterer:
         self._vector_sums[story_id] = vector_sum
         norm = np.linalg.norm(vector_sum)
         self._index.add(story_id, (vector_sum / norm if norm else vector_sum).astype(np.float32))
-        entities = Counter(key for f in features for key in f.entities)
+        sums: dict[str, dict[str, float]] = {}
+        for attribute in _SPARSE:
+            total: dict[str, float] = defaultdict(float)
+            for f in features:
+                for key, value in getattr(f, attribute).items():
+                    total[key] += value
+            sums[attribute] = dict(total)
+        self._sparse_sums[story_id] = sums
+        entities = Counter(key for f in features for key in _index_keys(f))
         self._story_entities[story_id] = entities
         for key in entities:
             self._entity_stories[key].add(story_id)
@@ -173,6 +200,7 @@ class StoryClusterer:
             return
         del self.members[story_id]
         del self._vector_sums[story_id]
+        del self._sparse_sums[story_id]
         self._index.remove(story_id)
         for key in self._story_entities.pop(story_id):
             postings = self._entity_stories[key]
@@ -197,15 +225,28 @@ class StoryClusterer:
         if len(self._index):
             found = self._index.search(features.vector, min(self.config.vector_candidates, len(self._index)))
             candidates.update(int(k) for k in np.atleast_1d(found.keys))
-        for key in features.entities:
+        for key in _index_keys(features):
             postings = self._entity_stories.get(key, ())
             if len(postings) <= self.config.entity_posting_limit:
                 candidates.update(postings)
-        scored = []
-        for story in candidates:
-            sims = similarity_matrix([features], self._features_of(self.members[story]), self.config)
-            scored.append((float(sims.mean()), story))
-        return sorted(scored, reverse=True)
+        return sorted(((self._average_link(features, story), story) for story in candidates), reverse=True)
+
+    def _average_link(self, features: ArticleFeatures, story: int) -> float:
+        """Mean similarity of an article to a story's members, from the story's sums."""
+        config = self.config
+        members = self._features_of(self.members[story])
+        size = len(members)
+        score = config.weight_meaning * float(features.vector @ self._vector_sums[story]) / size
+        sums = self._sparse_sums[story]
+        for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
+                                  (config.weight_numbers, "numbers")):
+            total = sums[attribute]
+            score += weight * sum(v * total.get(k, 0.0) for k, v in getattr(features, attribute).items()) / size
+        if config.weight_years:
+            score += config.weight_years * float(_year_agreement([features], members).mean())
+        if config.time_penalty:
+            score -= config.time_penalty * float(_time_gap_share([features], members, config).mean())
+        return score
 
     def _assign_greedily(self, features: ArticleFeatures, scored) -> StoryChange:
         if scored and scored[0][0] >= self.config.threshold:

@@ -51,8 +51,44 @@ class ArticleFeatures:
     day: date | None = None  # publication day, when known
 
 
+# Runs of capitalised words: the surface names an article uses. The recognizer
+# folds a city into its country and may miss an unusual name; the surface
+# tokens keep what is specific ("Rahman", "SAP Arena") for telling events apart.
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]{2,}))*")
+_NOT_NAMES = frozenset("""
+the a an in on at of to for and but with by from as it this that he she they his her their we
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december mr mrs ms dr
+""".split())
+LEAD_SENTENCES = 3  # news puts the event in its first sentences
+LEAD_WEIGHT = 3.0
+
+
+def names_of(text: str, analysis: Analysis) -> Counter:
+    """Recognised entities (canonical names) plus surface capitalised names and their words."""
+    counts = Counter(m.canonical.casefold() for m in analysis.entities)
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [w for w in match.group(0).split() if w.casefold() not in _NOT_NAMES]
+        if words:
+            counts[" ".join(words).casefold()] += 1
+            if len(words) > 1:
+                counts.update(w.casefold() for w in words)
+    return counts
+
+
+def meaning_vector(sentence_vectors: np.ndarray) -> np.ndarray:
+    """The article's meaning: its sentences' mean, with the lead counting more."""
+    if not len(sentence_vectors):
+        return np.zeros(sentence_vectors.shape[1] if sentence_vectors.ndim == 2 else 384, np.float32)
+    weights = np.ones(len(sentence_vectors), np.float32)
+    weights[:LEAD_SENTENCES] = LEAD_WEIGHT
+    mean = (sentence_vectors * weights[:, None]).sum(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm else mean).astype(np.float32)
+
+
 def build_features(article: Article, analysis: Analysis, vector: np.ndarray) -> ArticleFeatures:
-    entity_counts = Counter(m.canonical.casefold() for m in analysis.entities)
+    entity_counts = names_of(article.text, analysis)
     entities = _unit({key: (1 + math.log(n)) * _name_information(key) for key, n in entity_counts.items()})
 
     words = Counter(w for w in _WORD.findall(article.text.lower()) if w not in _GENERIC)

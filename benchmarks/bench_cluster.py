@@ -1,0 +1,118 @@
+"""Story clustering on ECB+ dev: BCubed quality and end-to-end speed, beside a baseline.
+
+crosscheck ingests the 496 articles online, one at a time (ingest, analysis,
+embeddings, clustering, provenance), into a fresh SQLite store. The baseline,
+measured in the same run, is TF-IDF with average-link agglomerative clustering
+at a fixed cosine-distance threshold of 0.8, which sees all articles at once.
+Each side runs in its own process, so peak memory is its own. A second
+crosscheck run in shuffled order shows how much arrival order matters.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ECB_DEV, peak_rss_mb, run_child, save  # noqa: E402
+
+
+def bcubed(predicted: dict[str, object], gold: dict[str, object]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 over the items both mappings share."""
+    items = [i for i in gold if i in predicted]
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for item in items:
+        by_pred[predicted[item]].add(item)
+        by_gold[gold[item]].add(item)
+    precision = recall = 0.0
+    for item in items:
+        shared = len(by_pred[predicted[item]] & by_gold[gold[item]])
+        precision += shared / len(by_pred[predicted[item]])
+        recall += shared / len(by_gold[gold[item]])
+    precision, recall = precision / len(items), recall / len(items)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def crosscheck_side(source: str, shuffle_seed: int | None) -> dict:
+    from crosscheck import Engine
+
+    rows = [json.loads(line) for line in open(source, encoding="utf-8")]
+    if shuffle_seed is not None:
+        random.Random(shuffle_seed).shuffle(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "input.jsonl"
+        data.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows))
+        with Engine(str(Path(tmp) / "bench.db")) as engine:
+            load_start = time.perf_counter()
+            engine.embedder.encode(["warm up"])
+            engine.recognizer
+            load_seconds = time.perf_counter() - load_start
+            start = time.perf_counter()
+            report = engine.ingest([str(data)])
+            seconds = time.perf_counter() - start
+            story_of_article = {row["id"]: row["story_id"] for row in engine.export_rows()}
+        # an input that duplicated a stored article takes that article's story
+        by_source = {}
+        for outcome in report.already_stored:
+            line = int(outcome.input_source.rsplit(":", 1)[1])
+            by_source[rows[line - 1]["id"]] = story_of_article[outcome.article.external_id]
+        predicted = {**story_of_article, **by_source}
+    return {"articles": len(rows), "seconds": seconds, "model_load_seconds": load_seconds,
+            "predicted": predicted, "peak_rss_mb": peak_rss_mb(), "embedder": engine.embedder.name}
+
+
+def baseline_side(source: str) -> dict:
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = [json.loads(line) for line in open(source, encoding="utf-8")]
+    start = time.perf_counter()
+    matrix = TfidfVectorizer().fit_transform([r["text"] for r in rows]).toarray()
+    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=0.8).fit_predict(matrix)
+    seconds = time.perf_counter() - start
+    return {"articles": len(rows), "seconds": seconds, "predicted": {r["id"]: int(l) for r, l in zip(rows, labels)},
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def main() -> None:
+    if not ECB_DEV.exists():
+        print(f"skipped: {ECB_DEV} not found (the benchmark data lives in ../shared)")
+        return
+    gold = {json.loads(line)["id"]: json.loads(line)["story"] for line in open(ECB_DEV, encoding="utf-8")}
+    ours = run_child(__file__, "crosscheck", str(ECB_DEV))
+    shuffled = run_child(__file__, "crosscheck", str(ECB_DEV), "7")
+    base = run_child(__file__, "baseline", str(ECB_DEV))
+    results = {}
+    print(f"data: {ECB_DEV.name} ({len(gold)} articles, {len(set(gold.values()))} gold stories)")
+    print(f"{'':22} {'P':>6} {'R':>6} {'F1':>6} {'articles/s':>11} {'peak MB':>8}")
+    for name, side in (("crosscheck (online)", ours), ("crosscheck (shuffled)", shuffled),
+                       ("baseline tfidf+avglink", base)):
+        p, r, f = bcubed(side["predicted"], gold)
+        rate = side["articles"] / side["seconds"]
+        results[name] = {"precision": p, "recall": r, "f1": f, "articles_per_s": rate,
+                         "peak_rss_mb": side["peak_rss_mb"], "seconds": side["seconds"]}
+        print(f"{name:22} {p:6.3f} {r:6.3f} {f:6.3f} {rate:11.1f} {side['peak_rss_mb']:8.0f}")
+    f_online = results["crosscheck (online)"]["f1"]
+    f_base = results["baseline tfidf+avglink"]["f1"]
+    print(f"embedder: {ours['embedder']}; model load {ours['model_load_seconds']:.1f}s (not counted)")
+    print(f"F1 change under shuffled order: {abs(f_online - results['crosscheck (shuffled)']['f1']):.3f}")
+    print(f"F1 crosscheck - baseline: {f_online - f_base:+.3f}; "
+          f"speed ratio crosscheck/baseline: {results['crosscheck (online)']['articles_per_s'] / results['baseline tfidf+avglink']['articles_per_s']:.2f}")
+    print(f"saved {save('cluster', results)}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3:
+        if sys.argv[1] == "crosscheck":
+            seed = int(sys.argv[3]) if len(sys.argv) > 3 else None
+            print(json.dumps(crosscheck_side(sys.argv[2], seed)))
+        else:
+            print(json.dumps(baseline_side(sys.argv[2])))
+    else:
+        main()

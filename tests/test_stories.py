@@ -1,0 +1,161 @@
+"""Stories and provenance end to end: the seeds, the sample corpus, ECB+ beside the seeds."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crosscheck import Engine, sample_corpus_path
+from crosscheck.records import SentenceReuse
+from crosscheck.stories.cluster import StoryChange
+from conftest import ECB_DEV, require
+
+GOLD = Path(__file__).resolve().parent.parent / "benchmarks" / "gold" / "sample_gold.json"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    seeds = require(Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "seeds")
+    db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    with Engine(db) as engine:
+        assert engine.ingest([seeds]).ok
+        yield engine
+
+
+def _by_file(engine):
+    return {a.external_id[:3]: a for a in engine.articles()}
+
+
+def test_the_five_seeds_form_one_story(seeded):
+    stories = seeded.stories()
+    assert len(stories) == 1 and stories[0].articles == 5
+
+
+def test_seed_quantities_have_qualifier_and_counted_noun(seeded):
+    arts = _by_file(seeded)
+    q0 = seeded.store.analysis(arts["000"].id).quantities
+    q2 = seeded.store.analysis(arts["002"].id).quantities
+    assert any(q.value == 10_000 and q.qualifier == "approximately" and q.noun == "soldiers" for q in q0)
+    assert any(q.value == 11_000 and q.qualifier == "approximately" and q.noun == "troops" for q in q2)
+
+
+def test_undated_seed_resolves_on_monday_against_its_story(seeded):
+    arts = _by_file(seeded)
+    assert arts["002"].published is None
+    mondays = [d for d in seeded.store.analysis(arts["002"].id).dates if "Monday" in d.text]
+    assert mondays and all(d.value == date(2024, 11, 11) and d.relative and d.inferred for d in mondays)
+
+
+def test_seed_entity_aliases_are_one_entity_each(seeded):
+    story = seeded.story(seeded.stories()[0].id)
+    names = {e["name"] for e in story["entities"]}
+    assert "Kim Jong Un" in names and "Kim Jong-un" not in names
+    assert "North Korea" in names and not names & {"DPRK", "Democratic People's Republic of Korea"}
+    kim = next(e for e in story["entities"] if e["name"] == "Kim Jong Un")
+    assert kim["articles"] >= 4  # 003 writes "Kim Jong-un", the others "Kim Jong Un"
+
+
+def test_seed_citations_to_ap_and_ndtv(seeded):
+    story = seeded.story(seeded.stories()[0].id)
+    cited = {c["source"] for c in story["citations"] if c["kind"] == "outlet"}
+    assert {"AP News", "NDTV"} <= cited
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("sample") / "sample.db")
+    with Engine(db) as engine:
+        assert engine.ingest([sample_corpus_path()]).ok
+        yield engine
+
+
+def _partition(engine):
+    rows = list(engine.export_rows())
+    groups = {}
+    for row in rows:
+        groups.setdefault(row["story_id"], set()).add(row["id"])
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_sample_stories_match_the_gold(sample):
+    gold = json.loads(GOLD.read_text())["articles"]
+    expected = {}
+    for key, row in gold.items():
+        expected.setdefault(row["story"], set()).add(key)
+    assert _partition(sample) == {frozenset(g) for g in expected.values()}
+
+
+def test_sample_rewrites_are_found_with_their_direction(sample):
+    gold = json.loads(GOLD.read_text())
+    ids = {a.external_id: a.id for a in sample.articles()}
+    reuse = sample.store.reuse_among(list(ids.values()))
+    for rewrite in gold["rewrites"]:
+        derived, source = ids[rewrite["derived"]], ids[rewrite["source"]]
+        pairs = [r for r in reuse if r.article_id == derived and r.source_id == source]
+        assert pairs, rewrite
+        assert not [r for r in reuse if r.article_id == source and r.source_id == derived]
+        kinds = {r.kind for r in pairs}
+        if rewrite["kind"] == "near_verbatim":
+            assert sum(r.kind == "verbatim" for r in pairs) >= 5
+        else:
+            assert "paraphrase" in kinds
+    near = {(a, o) for a, o, _ in sample.store.near_duplicates_among(list(ids.values()))}
+    verbatim = next(r for r in gold["rewrites"] if r["kind"] == "near_verbatim")
+    pair = (ids[verbatim["derived"]], ids[verbatim["source"]])
+    assert pair in near or pair[::-1] in near
+
+
+def test_sample_outlet_citations_match_the_gold(sample):
+    gold = json.loads(GOLD.read_text())["citations"]
+    ids = {a.external_id: a.id for a in sample.articles()}
+    found = {(a, s) for a, s, kind, _ in sample.store.citations_of(list(ids.values())) if kind == "outlet"}
+    for citation in gold:
+        assert (ids[citation["article"]], citation["cites"]) in found, citation
+
+
+def test_arrival_order_does_not_change_the_sample_stories(sample, tmp_path):
+    reference = _partition(sample)
+    files = [p for p in sample_corpus_path().iterdir() if p.is_file()]
+    for seed in (1, 2):
+        random.Random(seed).shuffle(files)
+        with Engine(str(tmp_path / f"shuffled{seed}.db")) as engine:
+            for path in files:
+                assert engine.ingest([path]).ok
+            assert _partition(engine) == reference
+
+
+def test_merged_story_ids_redirect(tmp_path):
+    with Engine(str(tmp_path / "r.db")) as engine:
+        assert engine.ingest([sample_corpus_path() / "wire_feed.jsonl"]).ok
+        memberships = engine.store.story_memberships()
+        keep, gone = sorted(memberships)[:2]
+        merged = memberships[keep] + memberships[gone]
+        with engine.store.engine.begin() as conn:
+            engine.store._apply_story_change(conn, StoryChange(story_id=keep, memberships={keep: merged},
+                                                               redirects={gone: keep}), now=_now())
+        assert engine.store.resolve_story(gone) == keep
+        detail = engine.story(gone)
+        assert detail["id"] == keep and detail["requested_id"] == gone
+        assert detail["articles"] == len(merged)
+
+
+def _now():
+    from datetime import datetime
+    return datetime(2026, 1, 1)
+
+
+def test_seeds_stay_apart_from_ecb_stories(tmp_path):
+    require(ECB_DEV)
+    seeds = require(ECB_DEV.parent.parent / "corpus" / "seeds")
+    with Engine(str(tmp_path / "both.db")) as engine:
+        assert engine.ingest([ECB_DEV, seeds]).ok
+        rows = list(engine.export_rows())
+    seed_stories = {r["story_id"] for r in rows if r["id"].endswith(".txt")}
+    assert len(seed_stories) == 1
+    shared = [r for r in rows if r["story_id"] in seed_stories and not r["id"].endswith(".txt")]
+    assert shared == []
