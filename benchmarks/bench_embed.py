@@ -2,14 +2,16 @@
 
 Both backends embed the same ~2000 sentences, split from the ECB+ dev articles
 (or, without ../shared, from the bundled sample corpus, repeated up to size).
-Each side runs in its own process, so its peak memory and thread pools are its
-own; the ONNX export + quantization runs in a third, into a fresh cache
-directory, so its time is measured apart from loading the finished file.
-
-Each side embeds the sentences once to warm up, then PASSES times; the median
-pass is reported, as sentences per wall-clock second and per CPU second (the
-second is steadier on a shared, noisy machine). The parent compares the two
-sides' vectors row by row (cosine).
+The ONNX export + quantization runs in one child process, into a fresh cache
+directory, so its time is measured apart from loading the finished file. A
+second child loads both backends (each load timed), warms both up, then times
+ROUNDS rounds of one torch pass followed by one onnx pass: these machines are
+shared and noisy, and back-to-back passes see about the same conditions, so
+the ratio is taken per round and its median reported. Rates are sentences per
+wall-clock second, and per CPU second of the process; CPU time that other
+processes took meanwhile is measured from /proc/stat and shown when it is
+large, because contention slows torch much more than onnxruntime. The parent
+compares the two backends' vectors row by row (cosine).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ECB_DEV, peak_rss_mb, run_child, save  # noqa: E402
 
 TARGET = 2000
-PASSES = 3
+ROUNDS = 3
+WARM_UP = 500  # sentences, spread over the set, per backend
 BATCH_SIZE = 64
 
 
@@ -61,34 +64,36 @@ def export_side(cache_dir: str) -> dict:
     return {"export_s": elapsed, "onnx_mb": path.stat().st_size / 2**20, "peak_rss_mb": peak_rss_mb()}
 
 
-def embed_side(backend: str, sentences_file: str, vectors_file: str, cache_dir: str) -> dict:
+def embed_side(sentences_file: str, vectors_dir: str, cache_dir: str) -> dict:
     import numpy as np
 
     from crosscheck.analyze import embed
 
     sentences = json.loads(Path(sentences_file).read_text())
-    start = time.perf_counter()
-    if backend == "torch":
-        import torch
+    embedders, sides = {}, {}
+    for backend in ("torch", "onnx"):
+        start = time.perf_counter()
+        if backend == "torch":
+            embedders[backend] = embed.TorchEmbedder()
+        else:
+            embedders[backend] = embed.OnnxEmbedder(embed.onnx_model_path(Path(cache_dir)))
+        sides[backend] = {"backend": embedders[backend].name, "load_s": time.perf_counter() - start, "passes": []}
+    import torch  # imported by the torch load above (and timed there)
 
-        embedder = embed.TorchEmbedder()
-        threads = torch.get_num_threads()
-    else:
-        embedder = embed.OnnxEmbedder(embed.onnx_model_path(Path(cache_dir)))
-        threads = embedder.threads
-    load_s = time.perf_counter() - start
-    embedder.encode(sentences, batch_size=BATCH_SIZE)  # warm-up
-    passes = []
-    machine_before, started, cpu_started = cpu_snapshot(), time.perf_counter(), time.process_time()
-    for _ in range(PASSES):
-        wall, cpu = time.perf_counter(), time.process_time()
-        vectors = embedder.encode(sentences, batch_size=BATCH_SIZE)
-        passes.append({"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu})
-    load = competing_load(machine_before, cpu_snapshot(), time.process_time() - cpu_started,
-                          time.perf_counter() - started)
-    np.save(vectors_file, vectors)
-    return {"backend": embedder.name, "threads": threads, "load_s": load_s, "passes": passes,
-            "competing_load": load, "peak_rss_mb": peak_rss_mb()}
+    sides["torch"]["threads"] = torch.get_num_threads()
+    sides["onnx"]["threads"] = embedders["onnx"].threads
+    warm_up = sentences[::max(1, len(sentences) // WARM_UP)]
+    for embedder in embedders.values():
+        embedder.encode(warm_up, batch_size=BATCH_SIZE)
+    for _ in range(ROUNDS):
+        for backend, embedder in embedders.items():
+            machine, wall, cpu = cpu_snapshot(), time.perf_counter(), time.process_time()
+            vectors = embedder.encode(sentences, batch_size=BATCH_SIZE)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            sides[backend]["passes"].append({"wall_s": wall, "cpu_s": cpu,
+                                             **competing_load(machine, cpu_snapshot(), cpu, wall)})
+            np.save(Path(vectors_dir) / f"{backend}.npy", vectors)
+    return {"sides": sides, "peak_rss_mb": peak_rss_mb()}
 
 
 def cpu_snapshot() -> tuple[float, float] | None:
@@ -104,21 +109,21 @@ def cpu_snapshot() -> tuple[float, float] | None:
 
 def competing_load(before, after, own_cpu_s: float, wall_s: float) -> dict:
     """Cores' worth of CPU that other processes used (and the hypervisor stole)
-    while this side was being timed. Other work slows both sides, torch's
-    OpenMP threads far more than onnxruntime's (with one of 2 cores busy
-    elsewhere, torch fell to about a third of its speed, onnx to about 2/3)."""
+    during one pass. With one of 2 cores busy elsewhere, torch fell to about a
+    third of its speed and onnxruntime to about two thirds."""
     if before is None or after is None or wall_s <= 0:
         return {}
     others = max(0.0, (after[0] - before[0]) - own_cpu_s) / wall_s
-    return {"other_processes_cores": round(others, 2), "stolen_cores": round((after[1] - before[1]) / wall_s, 2)}
+    return {"other_cores": round(others, 2), "stolen_cores": round((after[1] - before[1]) / wall_s, 2)}
 
 
 def summarize(side: dict, count: int) -> dict:
-    wall = statistics.median(p["wall_s"] for p in side["passes"])
-    cpu = statistics.median(p["cpu_s"] for p in side["passes"])
-    best = min(p["wall_s"] for p in side["passes"])
-    return {**side, "sentences_per_s": count / wall, "best_sentences_per_s": count / best,
-            "sentences_per_cpu_s": count / cpu}
+    passes = side["passes"]
+    return {**side,
+            "sentences_per_s": count / statistics.median(p["wall_s"] for p in passes),
+            "best_sentences_per_s": count / min(p["wall_s"] for p in passes),
+            "sentences_per_cpu_s": count / statistics.median(p["cpu_s"] for p in passes),
+            "max_other_cores": max((p.get("other_cores", 0.0) + p.get("stolen_cores", 0.0) for p in passes))}
 
 
 def main() -> None:
@@ -131,45 +136,45 @@ def main() -> None:
         sentences_file.write_text(json.dumps(sentences))
         cache_dir = str(tmp_path / "cache")
         export = run_child(__file__, "export", cache_dir)
-        sides = {}
-        for backend in ("torch", "onnx"):
-            vectors_file = str(tmp_path / f"{backend}.npy")
-            sides[backend] = summarize(run_child(__file__, backend, str(sentences_file), vectors_file, cache_dir),
-                                       len(sentences))
-            sides[backend]["vectors"] = np.load(vectors_file)
-    cos = (sides["onnx"].pop("vectors") * sides["torch"].pop("vectors")).sum(axis=1)
-    ratio = sides["onnx"]["sentences_per_s"] / sides["torch"]["sentences_per_s"]
+        run = run_child(__file__, "embed", str(sentences_file), tmp, cache_dir)
+        vectors = {backend: np.load(tmp_path / f"{backend}.npy") for backend in ("torch", "onnx")}
+    count = len(sentences)
+    sides = {backend: summarize(side, count) for backend, side in run["sides"].items()}
+    ratios = [t["wall_s"] / o["wall_s"] for t, o in zip(sides["torch"]["passes"], sides["onnx"]["passes"])]
+    ratio = statistics.median(ratios)
     cpu_ratio = sides["onnx"]["sentences_per_cpu_s"] / sides["torch"]["sentences_per_cpu_s"]
+    cos = (vectors["onnx"] * vectors["torch"]).sum(axis=1)
     cosine = {"mean": float(cos.mean()), "min": float(cos.min()), "p1": float(np.percentile(cos, 1)),
               "below_0_97": int((cos < 0.97).sum())}
 
-    print(f"data: {source}, {len(sentences)} sentences, "
-          f"mean {statistics.mean(len(s) for s in sentences):.0f} characters; batch size {BATCH_SIZE}, "
-          f"median of {PASSES} passes after a warm-up")
-    busy = {side["backend"]: side["competing_load"] for side in sides.values()}
-    if any(value > 0.2 for load in busy.values() for value in load.values()):
-        print(f"note: other processes used the CPUs while this ran, in cores: {busy}; the rates "
-              "are low and noisy, and the ratio is inflated: contention slows torch far more")
-    print(f"{'':10} {'sent/s':>8} {'best':>8} {'sent/cpu-s':>10} {'threads':>7} {'load s':>7} {'peak MB':>8}")
-    for name, side in sides.items():
+    print(f"data: {source}, {count} sentences, mean {statistics.mean(len(s) for s in sentences):.0f} "
+          f"characters; batch size {BATCH_SIZE}; median of {ROUNDS} alternating rounds after a warm-up")
+    busiest = max(side["max_other_cores"] for side in sides.values())
+    if busiest > 0.2:
+        print(f"note: other processes took up to {busiest:.2f} cores during a pass; the rates are low "
+              "and noisy, and contention slows torch far more than onnxruntime")
+    print(f"{'':10} {'sent/s':>8} {'best':>8} {'sent/cpu-s':>10} {'threads':>7} {'load s':>7} {'others':>7}")
+    for side in sides.values():
         print(f"{side['backend']:10} {side['sentences_per_s']:8.1f} {side['best_sentences_per_s']:8.1f} "
               f"{side['sentences_per_cpu_s']:10.1f} {side['threads']:7d} {side['load_s']:7.2f} "
-              f"{side['peak_rss_mb']:8.1f}")
-    print(f"throughput ratio onnx / torch: {ratio:.2f}x wall, {cpu_ratio:.2f}x per CPU second")
+              f"{side['max_other_cores']:7.2f}")
+    print(f"throughput ratio onnx / torch: {ratio:.2f}x (median of per-round ratios "
+          f"{', '.join(f'{r:.2f}' for r in ratios)}), {cpu_ratio:.2f}x per CPU second")
     print(f"onnx export + int8 quantization (first use only): {export['export_s']:.1f} s, "
           f"{export['onnx_mb']:.1f} MB file, peak {export['peak_rss_mb']:.0f} MB")
     print(f"cosine onnx vs torch: mean {cosine['mean']:.4f}, min {cosine['min']:.4f}, "
-          f"1st percentile {cosine['p1']:.4f}, {cosine['below_0_97']} of {len(sentences)} below 0.97")
-    payload = {"data": source, "sentences": len(sentences), "batch_size": BATCH_SIZE, "passes": PASSES,
+          f"1st percentile {cosine['p1']:.4f}, {cosine['below_0_97']} of {count} below 0.97")
+    payload = {"data": source, "sentences": count, "batch_size": BATCH_SIZE, "rounds": ROUNDS,
                "torch": sides["torch"], "onnx": sides["onnx"], "export": export,
-               "throughput_ratio": ratio, "cpu_throughput_ratio": cpu_ratio, "cosine": cosine}
+               "peak_rss_mb_both_loaded": run["peak_rss_mb"], "throughput_ratio": ratio,
+               "round_ratios": ratios, "cpu_throughput_ratio": cpu_ratio, "cosine": cosine}
     print(f"saved {save('embed', payload)}")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "export":
         print(json.dumps(export_side(sys.argv[2])))
-    elif len(sys.argv) == 5 and sys.argv[1] in ("torch", "onnx"):
-        print(json.dumps(embed_side(*sys.argv[1:])))
+    elif len(sys.argv) == 5 and sys.argv[1] == "embed":
+        print(json.dumps(embed_side(*sys.argv[2:])))
     else:
         main()

@@ -210,13 +210,13 @@ def demo(
     with _open(str(path)) as engine:
         report = _ingest_with_progress(engine, [sample], quiet=False)
         _print_report(report)
-        table = Table("id", "published", "outlet", "title", "words", title="Stored articles",
-                      header_style="bold")
-        for outcome in report.stored:
-            a = outcome.article
-            title = (a.title or "") + (" (derived)" if a.title_derived else "")
-            table.add_row(str(a.id), a.published_iso() or "—", a.outlet or "—", title, str(len(a.text.split())))
+        found = engine.stories()
+        table = Table("story", "title", "articles", "outlets", title="Stories", header_style="bold")
+        for s in found:
+            table.add_row(str(s.id), s.title, str(s.articles), ", ".join(s.outlets))
         out.print(table)
+        if found:
+            _print_story(engine.story(found[0].id))
     out.print(f"Demo store: {path.resolve()}  (try: crosscheck articles --db {path})", highlight=False)
     if report.rejected:
         raise typer.Exit(1)
