@@ -135,7 +135,7 @@ class Engine:
             self._place(article, analysis, vectors, clusterer)
 
     def _embed_sentences(self, batch: list[Article], analyses: list[Analysis]) -> list[np.ndarray]:
-        model = self.embedder.name
+        model = self.embedder.vector_key
         texts = [[s.text for s in analysis.sentences] for analysis in analyses]
         hashes = [[_text_hash(t) for t in article_texts] for article_texts in texts]
         cached = self.store.sentence_vectors([h for hs in hashes for h in hs], model)
@@ -267,7 +267,7 @@ class Engine:
         if article is None or analysis is None:
             return None
         texts = [s.text for s in analysis.sentences]
-        cached = self.store.sentence_vectors([_text_hash(t) for t in texts], self.embedder.name)
+        cached = self.store.sentence_vectors([_text_hash(t) for t in texts], self.embedder.vector_key)
         missing = [t for t in texts if _text_hash(t) not in cached]
         if missing:
             cached.update({_text_hash(t): v for t, v in zip(missing, self.embedder.encode(missing))})

@@ -55,6 +55,9 @@ _META_PREFIX = "crosscheck."
 @runtime_checkable
 class Embedder(Protocol):
     name: str  # "torch" | "onnx-int8"
+    # Identifies the vectors an embedder produces, for caches: a new export
+    # recipe gives slightly different vectors, which must not be mixed.
+    vector_key: str
     dim: int  # 384
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -150,6 +153,7 @@ class TorchEmbedder:
     """The bundled sentence-transformers model, run by torch."""
 
     name = "torch"
+    vector_key = f"torch:{MODEL_NAME}"
 
     def __init__(self, device: str = "cpu") -> None:
         _offline()
@@ -186,6 +190,7 @@ class OnnxEmbedder:
     """
 
     name = "onnx-int8"
+    vector_key = f"onnx-int8:{MODEL_NAME}:{EXPORT_RECIPE}"
 
     def __init__(self, model_path: Path, *, threads: int | None = None) -> None:
         import onnxruntime as ort

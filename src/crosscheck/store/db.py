@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
 import numpy as np
@@ -225,28 +225,24 @@ class Store:
             conn.execute(insert(article_features).values(article_id=article.id,
                                                          vector=np.asarray(vector, np.float32).tobytes(),
                                                          data=json.dumps(features), minhash=minhash))
-            entity_counts = Counter((m.canonical, m.label) for m in analysis.entities)
-            if entity_counts:
-                merged: dict[str, tuple[str, int]] = {}
-                for (canonical, label), n in entity_counts.most_common():
-                    key = canonical[:200]
-                    if key not in merged:
-                        merged[key] = (label, n)
-                    else:
-                        merged[key] = (merged[key][0], merged[key][1] + n)
-                conn.execute(insert(article_entities), [
-                    {"article_id": article.id, "canonical": k, "label": lab, "mentions": n}
-                    for k, (lab, n) in merged.items()])
-            cited = Counter((c.source[:200], c.kind) for c in analysis.citations)
-            if cited:
-                by_source: dict[str, tuple[str, int]] = {}
-                for (source, kind), n in cited.items():
-                    prior = by_source.get(source)
-                    by_source[source] = ("outlet" if kind == "outlet" or (prior and prior[0] == "outlet")
-                                         else "other", n + (prior[1] if prior else 0))
-                conn.execute(insert(citations), [
-                    {"article_id": article.id, "source": s, "kind": k, "mentions": n}
-                    for s, (k, n) in by_source.items()])
+            entity_rows: dict[str, dict] = {}
+            for mention in analysis.entities:
+                key = mention.canonical[:200]
+                row = entity_rows.setdefault(key, {"article_id": article.id, "canonical": key,
+                                                   "label": mention.label, "mentions": 0})
+                row["mentions"] += 1
+            if entity_rows:
+                conn.execute(insert(article_entities), list(entity_rows.values()))
+            citation_rows: dict[str, dict] = {}
+            for citation in analysis.citations:
+                key = citation.source[:200]
+                row = citation_rows.setdefault(key, {"article_id": article.id, "source": key,
+                                                     "kind": citation.kind, "mentions": 0})
+                row["mentions"] += 1
+                if citation.kind == "outlet":  # a name cited once as an outlet is an outlet
+                    row["kind"] = "outlet"
+            if citation_rows:
+                conn.execute(insert(citations), list(citation_rows.values()))
             self._apply_story_change(conn, story_change, now)
             if near:
                 conn.execute(insert(near_duplicates), [
