@@ -11,6 +11,7 @@ stopped: nothing reported as stored is lost, and nothing is analysed twice.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import statistics
 from collections import OrderedDict
@@ -24,19 +25,23 @@ from typing import Any
 import numpy as np
 
 from .analyze import ANALYZER_VERSION, analyze_article, reresolve_dates
+from .analyze.outlets import squash
+from .claims import cross_check
 from .ingest import ReadOptions, discover, read_file
 from .ingest.decode import DEFAULT_MAX_BYTES
-from .records import Analysis, Article, IngestReport, Rejection, SentenceReuse
+from .records import Analysis, Article, ClaimGroup, IngestReport, Rejection, SentenceReuse, TimelineEvent
 from .stories.cluster import ClusterConfig, StoryChange, StoryClusterer
 from .stories.features import ArticleFeatures, build_features, meaning_vector
 from .stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
                                  signature_bytes, signature_from_bytes, source_and_derived)
 from .store import Store
+from .store.codec import crosscheck_from_json, crosscheck_to_json
 
 log = logging.getLogger(__name__)
 
 # progress(phase, done, total, label); phase is "read" or "analyze".
 Progress = Callable[[str, int, int, str], None]
+CLAIMS_VERSION = 2  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 
 
@@ -337,6 +342,62 @@ class Engine:
                           for a, s, k, n in self.store.citations_of(members)],
         }
 
+    def cross_check(self, story_id: int) -> tuple[int, list[ClaimGroup], list[TimelineEvent]] | None:
+        """(resolved story id, claim groups with verdicts, timeline); None for an unknown story.
+
+        Computed for one story only, and cached until that story's articles or
+        their analyses change.
+        """
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        members = sorted(self.store.story_memberships().get(resolved, []))
+        anchors = self.store.date_anchors(members)
+        key = hashlib.sha1(json.dumps([CLAIMS_VERSION, ANALYZER_VERSION, members,
+                                       [str(anchors.get(m)) for m in members]]).encode()).hexdigest()
+        cached = self.store.cached(resolved, "crosscheck", key)
+        if cached is not None:
+            groups, timeline = crosscheck_from_json(cached)
+            return resolved, groups, timeline
+        articles = self.store.articles_by_id(members)
+        analyses = self.store.analyses_by_id(members)
+        items = [(articles[m], analyses[m]) for m in members if m in analyses]
+        vectors: dict[tuple[int, int], np.ndarray] = {}
+        for article_id in members:
+            sentences = self._sentences_of(article_id)
+            if sentences is not None:
+                for index, vector in enumerate(sentences.vectors):
+                    vectors[(article_id, index)] = vector
+        groups, timeline = cross_check(items, vectors, self._word_vectors, self._derived_from(members, articles))
+        self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
+        return resolved, groups, timeline
+
+    def _word_vectors(self, words) -> dict[str, np.ndarray]:
+        words = list(words)
+        return dict(zip(words, self.embedder.encode(words))) if words else {}
+
+    def _derived_from(self, members: list[int], articles: dict[int, Article]) -> dict[int, set[int]]:
+        """article -> the articles of its story it rewrites or cites (so is not independent of)."""
+        derived: dict[int, set[int]] = {}
+        reused: dict[tuple[int, int], list[SentenceReuse]] = {}
+        for r in self.store.reuse_among(members):
+            reused.setdefault((r.article_id, r.source_id), []).append(r)
+        for (article_id, source_id), rows in reused.items():
+            # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
+            if len(rows) >= 2 or any(r.kind == "verbatim" for r in rows):
+                derived.setdefault(article_id, set()).add(source_id)
+        by_outlet: dict[str, list[int]] = {}
+        for article in articles.values():
+            if article.outlet:
+                by_outlet.setdefault(squash(article.outlet), []).append(article.id)
+        for article_id, source, kind, _ in self.store.citations_of(members):
+            if kind != "outlet":
+                continue
+            for cited in by_outlet.get(squash(source), []):
+                if cited != article_id and _not_later(articles[cited], articles[article_id]):
+                    derived.setdefault(article_id, set()).add(cited)
+        return derived
+
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """One row per article in the documented export schema (see README)."""
         batch: list[Article] = []
@@ -383,6 +444,13 @@ def representative_title(members: list[Article]) -> str:
         return sum(len(words[i] & w) / (len(words[i] | w) or 1) for j, w in enumerate(words) if j != i)
 
     return titles[max(range(len(titles)), key=lambda i: (shared(i), -len(titles[i])))]
+
+
+def _not_later(cited: Article, citing: Article) -> bool:
+    """Whether `cited` could be the source of `citing`: not published after it."""
+    if cited.published is None or citing.published is None:
+        return True
+    return cited.published.replace(tzinfo=None) <= citing.published.replace(tzinfo=None)
 
 
 def _text_hash(text: str) -> str:

@@ -164,3 +164,78 @@ class SentenceReuse:
     source_sentence: int
     kind: str  # "verbatim" | "paraphrase"
     score: float
+
+
+# --- claims ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checkable statement of one article: a figure, a dated event, or an attributed statement."""
+
+    article_id: int
+    sentence: int
+    text: str  # the whole sentence, the evidence a reader sees
+    kind: str  # "quantity" | "date" | "statement"
+    start: int  # span of the value or date in the article text (the sentence for statements)
+    end: int
+    value_text: str = ""  # the value as written: "approximately 10,000 soldiers", "On Monday"
+    event: str | None = None  # stem of the event word: "ratif", "sign", "capsiz"
+    event_word: str | None = None  # as written: "ratified"
+    actors: tuple[str, ...] = ()  # canonical entities of the sentence
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    noun: str | None = None
+    qualifier: str | None = None
+    date: date | None = None
+    granularity: str | None = None
+    hedges: tuple[str, ...] = ()  # "reportedly", "may have", "believed to" ...
+    attributed_to: tuple[str, ...] = ()  # whom the article credits for it
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A claim as shown to a reader: which outlet said what, in which sentence."""
+
+    article_id: int
+    outlet: str | None
+    title: str | None
+    url: str | None
+    published: str | None
+    sentence: str
+    value_text: str
+    value: float | None = None
+    value_max: float | None = None
+    qualifier: str | None = None
+    date: str | None = None
+    granularity: str | None = None
+    hedges: tuple[str, ...] = ()
+    attributed_to: tuple[str, ...] = ()
+    derived_from: tuple[int, ...] = ()  # articles this one rewrites or cites: not independent of them
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims of different articles about the same thing, with one verdict."""
+
+    id: str
+    kind: str  # "quantity" | "date" | "statement"
+    about: str  # a short label: "troops (North Korea, Russia)", "ratified (Kim Jong Un)"
+    verdict: str  # "corroborated" | "single_source" | "conflicting"
+    evidence: tuple[Evidence, ...]
+    independent_sources: int
+    outlets: tuple[str, ...]
+    values: tuple[str, ...] = ()  # the distinct values reported, for a conflict's spread
+    hedged: bool = False  # every source hedges it
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    date: date
+    granularity: str
+    label: str
+    verdict: str
+    outlets: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    alternatives: tuple[str, ...] = ()  # other dates outlets give for it, when they disagree

@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from ..records import Analysis, Citation, DateMention, EntityMention, Quantity, Sentence
+from ..records import (Analysis, Citation, ClaimGroup, DateMention, EntityMention, Evidence, Quantity, Sentence,
+                       TimelineEvent)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
@@ -34,3 +35,32 @@ def analysis_from_json(data: str) -> Analysis:
         entities=tuple(EntityMention(**row) for row in raw["entities"]),
         citations=tuple(Citation(**row) for row in raw["citations"]),
     )
+
+
+def _default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def crosscheck_to_json(groups: list[ClaimGroup], timeline: list[TimelineEvent]) -> str:
+    return json.dumps({"groups": [asdict(g) for g in groups], "timeline": [asdict(t) for t in timeline]},
+                      default=_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _evidence(row: dict) -> Evidence:
+    row = dict(row)
+    for key in ("hedges", "attributed_to", "derived_from"):
+        row[key] = tuple(row[key])
+    return Evidence(**row)
+
+
+def crosscheck_from_json(data: str) -> tuple[list[ClaimGroup], list[TimelineEvent]]:
+    raw = json.loads(data)
+    groups = [ClaimGroup(**{**g, "evidence": tuple(_evidence(e) for e in g["evidence"]),
+                            "outlets": tuple(g["outlets"]), "values": tuple(g["values"])}) for g in raw["groups"]]
+    timeline = [TimelineEvent(**{**t, "date": date.fromisoformat(t["date"]),
+                                 "evidence": tuple(_evidence(e) for e in t["evidence"]),
+                                 "outlets": tuple(t["outlets"]), "alternatives": tuple(t["alternatives"])})
+                for t in raw["timeline"]]
+    return groups, timeline

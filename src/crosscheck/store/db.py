@@ -26,7 +26,7 @@ from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
 from .schema import (MIGRATIONS, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
-                     sentence_vectors, stories, story_articles, story_redirects)
+                     sentence_vectors, stories, story_articles, story_cache, story_redirects)
 
 DEFAULT_DB = "crosscheck.db"
 ENV_VAR = "CROSSCHECK_DB"
@@ -358,6 +358,17 @@ class Store:
             return [tuple(r) for r in conn.execute(
                 select(near_duplicates.c.article_id, near_duplicates.c.other_id, near_duplicates.c.similarity)
                 .where(near_duplicates.c.article_id.in_(article_ids)))]
+
+    def cached(self, story_id: int, kind: str, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(story_cache.c.key, story_cache.c.data).where(
+                story_cache.c.story_id == story_id, story_cache.c.kind == kind)).first()
+        return row.data if row and row.key == key else None
+
+    def save_cached(self, story_id: int, kind: str, key: str, data: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(story_cache).where(story_cache.c.story_id == story_id, story_cache.c.kind == kind))
+            conn.execute(insert(story_cache).values(story_id=story_id, kind=kind, key=key, data=data))
 
     def close(self) -> None:
         self.engine.dispose()

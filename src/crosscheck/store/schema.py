@@ -143,6 +143,18 @@ compared_pairs = Table(
     Column("second_id", Integer, primary_key=True),
 )
 
+# --- version 3: per-story results computed on demand ----------------------------
+
+# Results derived from a whole story (claim groups, timeline, later briefings),
+# valid while `key` (which names the story's members and their analyses) holds.
+story_cache = Table(
+    "story_cache", metadata,
+    Column("story_id", Integer, primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
 V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
              article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
 
@@ -154,5 +166,6 @@ V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articl
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: metadata.create_all(conn, tables=[articles]),
     2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
+    3: lambda conn: metadata.create_all(conn, tables=[story_cache]),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
