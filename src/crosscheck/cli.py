@@ -178,6 +178,72 @@ def _print_story(d: dict) -> None:
             out.print(f"  {titles.get(c['article_id'])} cites {c['source']}", highlight=False)
 
 
+def _cross_check(db: str | None, story_id: int):
+    with _open(db) as engine:
+        result = engine.cross_check(story_id)
+    if result is None:
+        _fail(f"no story {story_id}")
+    return result
+
+
+_VERDICT_STYLE = {"corroborated": "green", "single_source": "yellow", "conflicting": "red"}
+
+
+@app.command()
+def claims(
+    story_id: Annotated[int, typer.Argument(help="Story id")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+    kind: Annotated[Optional[str], typer.Option(help="Only quantity, date or statement groups")] = None,
+) -> None:
+    """The story's claim groups: corroborated, single-source or conflicting, each with its evidence."""
+    resolved, groups, _ = _cross_check(db, story_id)
+    groups = [g for g in groups if kind is None or g.kind == kind]
+    if as_json:
+        sys.stdout.write(json.dumps({"story_id": resolved, "claim_groups": [asdict(g) for g in groups]},
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for g in groups:
+        style = _VERDICT_STYLE[g.verdict]
+        spread = f"  [{' vs '.join(g.values)}]" if g.verdict == "conflicting" else ""
+        hedged = "  (hedged)" if g.hedged else ""
+        out.print(f"[{style}]{g.verdict:13}[/{style}] {g.kind:9} {g.about}{spread}{hedged}  "
+                  f"— {g.independent_sources} independent source(s)", highlight=False)
+        for e in g.evidence:
+            derived = f" (rewrites/cites #{', #'.join(map(str, e.derived_from))})" if e.derived_from else ""
+            out.print(f"    #{e.article_id} {e.outlet or '?'}{derived}: “{e.sentence}”", highlight=False,
+                      markup=False)
+
+
+@app.command()
+def timeline(
+    story_id: Annotated[int, typer.Argument(help="Story id")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """The story's dated events in order, each with its supporting outlets and sentences."""
+    resolved, _, events = _cross_check(db, story_id)
+    if as_json:
+        sys.stdout.write(json.dumps({"story_id": resolved, "events": [asdict(e) for e in events]},
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for event in events:
+        when = _format_date(event.date, event.granularity)
+        also = f"  (also given: {', '.join(event.alternatives)})" if event.alternatives else ""
+        style = _VERDICT_STYLE[event.verdict]
+        out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {event.label}{also}", highlight=False)
+        for e in event.evidence:
+            out.print(f"    #{e.article_id} {e.outlet or '?'}: “{e.sentence}”", highlight=False, markup=False)
+
+
+def _format_date(value, granularity: str) -> str:
+    if granularity == "year":
+        return str(value.year)
+    if granularity == "month":
+        return value.strftime("%Y-%m")
+    return value.isoformat()
+
+
 @app.command()
 def export(
     db: DbOption = None,

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 # progress(phase, done, total, label); phase is "read" or "analyze".
 Progress = Callable[[str, int, int, str], None]
-CLAIMS_VERSION = 2  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+CLAIMS_VERSION = 3  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 
 

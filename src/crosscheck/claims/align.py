@@ -22,8 +22,9 @@ from scipy.spatial.distance import squareform
 from ..records import Claim
 from .extract import stem
 
-QUANTITY_THRESHOLD = 0.55
-DATE_THRESHOLD = 0.5
+QUANTITY_THRESHOLD = 0.5
+DATE_THRESHOLD = 0.45
+LEAD = 1  # sentence indexes 0 and 1
 STATEMENT_THRESHOLD = 0.82  # only near-paraphrases are the same statement
 MAX_VALUE_RATIO = 2.5  # beyond this, two figures count different things
 MAX_DATE_GAP_DAYS = 3  # beyond this, two dates are different events
@@ -95,16 +96,32 @@ def claim_similarity(a: Claim, b: Claim, vectors: SentenceVectors, nouns: dict[s
     meaning = _cosine(vectors.get((a.article_id, a.sentence)), vectors.get((b.article_id, b.sentence)))
     actors = _jaccard(set(a.actors), set(b.actors))
     same_event = 1.0 if a.event and a.event == b.event else 0.0
+    # News states its main event and figures in the first sentences: two leads
+    # that give a date or a figure are most likely giving the same one.
+    both_lead = 1.0 if a.sentence <= LEAD and b.sentence <= LEAD else 0.0
     if a.kind == "quantity":
         if not _comparable_quantities(a, b):
             return 0.0
         noun = _noun_similarity(a, b, nouns)
-        return 0.35 * meaning + 0.3 * noun + 0.2 * actors + 0.15 * same_event
+        if a.unit and a.unit == b.unit and a.unit not in ("", None):
+            noun = max(noun, 0.8)  # "magnitude 6.1" and "a 6.1 quake" measure one thing
+        return (0.3 * meaning + 0.3 * noun + 0.15 * actors + 0.1 * same_event
+                + 0.15 * _closeness(a, b) + 0.1 * both_lead)
     if a.kind == "date":
-        if date_gap_days(a, b) > MAX_DATE_GAP_DAYS:
+        gap = date_gap_days(a, b)
+        if gap > MAX_DATE_GAP_DAYS:
             return 0.0
-        return 0.4 * same_event + 0.35 * meaning + 0.25 * actors
+        same_period = 1.0 if (a.date, a.granularity) == (b.date, b.granularity) else 0.5 if gap == 0 else 0.0
+        return 0.3 * same_event + 0.3 * meaning + 0.15 * actors + 0.15 * same_period + 0.2 * both_lead
     return meaning
+
+
+def _closeness(a: Claim, b: Claim) -> float:
+    """1 for equal figures, falling to 0 at the largest ratio two readings of one figure may have."""
+    low, high = sorted([a.value or 0.0, b.value or 0.0])
+    if low <= 0:
+        return 0.0
+    return max(0.0, 1.0 - (high / low - 1.0) / (MAX_VALUE_RATIO - 1.0))
 
 
 def _comparable_quantities(a: Claim, b: Claim) -> bool:

@@ -44,13 +44,14 @@ nations countries sides parties leaders states men women people times ways thing
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SUFFIXES = ("ication", "ation", "ition", "ment", "ings", "ing", "ied", "ies", "ed", "es", "al", "s", "e")
 # Event words outlets use for the same happening, reduced to one stem.
+# (Keys are stems as `stem` cuts them, so "earthquake" is "earthqua".)
 _SYNONYMS = {
-    "sanction": "ratif", "endors": "ratif", "ratif": "ratif",
-    "ink": "sign", "sign": "sign",
-    "overturn": "capsiz", "capsiz": "capsiz", "sank": "capsiz", "sink": "capsiz", "went": "capsiz",
-    "die": "kill", "dead": "kill", "kill": "kill", "death": "kill",
-    "deploy": "send", "sent": "send", "send": "send", "dispatch": "send",
-    "quake": "earthquak", "tremor": "earthquak", "earthquak": "earthquak", "struck": "earthquak",
+    "sanction": "ratif", "endors": "ratif",
+    "ink": "sign",
+    "overturn": "capsiz", "sank": "capsiz", "sink": "capsiz",
+    "die": "kill", "dead": "kill", "death": "kill", "fatal": "kill",
+    "deploy": "send", "sent": "send", "dispatch": "send",
+    "quak": "earthqua", "tremor": "earthqua",
 }
 _NEAR = 90  # characters around a value or date where its event word is looked for
 
@@ -67,7 +68,7 @@ def stem(word: str) -> str:
                 base = base[: -len(suffix)]
                 break
     base = base[:8]
-    return _SYNONYMS.get(base, base)
+    return next((target for key, target in _SYNONYMS.items() if base.startswith(key)), base)
 
 
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
@@ -87,9 +88,10 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
             if q.value < 3 and not q.qualifier and (q.noun or "") in _GENERIC_COUNTED:
                 continue
             event_word = _event_word(sentence, q.start, q.end, q.noun)
+            noun = q.noun or _implied_noun(sentence, q.start)
             claims.append(Claim(kind="quantity", start=q.start, end=q.end, value_text=q.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
-                                value=q.value, value_max=q.value_max, unit=q.unit, noun=q.noun,
+                                value=q.value, value_max=q.value_max, unit=q.unit, noun=noun,
                                 qualifier=q.qualifier, **common))
         for d in dates:
             event_word = _event_word(sentence, d.start, d.end, None)
@@ -100,6 +102,23 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
             claims.append(Claim(kind="statement", start=sentence.start, end=sentence.end,
                                 value_text=sentence.text, **common))
     return claims
+
+
+# "The death toll ... stands at 43", "the number of people killed rose to 43":
+# the figure has no noun after it, but the sentence says what it counts.
+_IMPLIED = [
+    (re.compile(r"\bdeath toll\b|\btoll\b|\b(?:number of )?(?:people )?(?:killed|dead)\b", re.I), "people"),
+    (re.compile(r"\bnumber of ([a-z]+)", re.I), None),
+]
+
+
+def _implied_noun(sentence: Sentence, start: int) -> str | None:
+    before = sentence.text[: max(0, start - sentence.start)]
+    for pattern, noun in _IMPLIED:
+        found = list(pattern.finditer(before))
+        if found:
+            return noun or found[-1].group(1).lower()
+    return None
 
 
 def _actors(analysis: Analysis, sentence_index: int) -> tuple[str, ...]:
