@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .brief.render import to_html, to_json, to_markdown
 from .engine import Engine, sample_corpus_path
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .records import IngestReport
@@ -245,6 +246,30 @@ def _format_date(value, granularity: str) -> str:
 
 
 @app.command()
+def brief(
+    story_id: Annotated[int, typer.Argument(help="Story id")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="md, json or html")] = "md",
+    words: Annotated[int, typer.Option("--words", min=20, max=2000, help="Summary word budget")] = 120,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout]")] = None,
+) -> None:
+    """The story's briefing: headline, key points, attributed summary, disagreements, timeline, coverage."""
+    renderers = {"md": to_markdown, "json": to_json, "html": to_html}
+    if format not in renderers:
+        raise typer.BadParameter(f"unsupported format {format!r}; use md, json or html", param_hint="--format")
+    with _open(db) as engine:
+        briefing = engine.briefing(story_id, words=words)
+    if briefing is None:
+        _fail(f"no story {story_id}")
+    text = renderers[format](briefing)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
 def export(
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",
@@ -282,7 +307,8 @@ def demo(
             table.add_row(str(s.id), s.title, str(s.articles), ", ".join(s.outlets))
         out.print(table)
         if found:
-            _print_story(engine.story(found[0].id))
+            out.print()
+            out.print(to_markdown(engine.briefing(found[0].id)), markup=False, highlight=False)
     out.print(f"Demo store: {path.resolve()}  (try: crosscheck articles --db {path})", highlight=False)
     if report.rejected:
         raise typer.Exit(1)

@@ -26,22 +26,26 @@ import numpy as np
 
 from .analyze import ANALYZER_VERSION, analyze_article, reresolve_dates
 from .analyze.outlets import squash
+from .brief import DEFAULT_WORDS, build_briefing
+from .brief.render import to_json
 from .claims import cross_check
 from .ingest import ReadOptions, discover, read_file
 from .ingest.decode import DEFAULT_MAX_BYTES
-from .records import Analysis, Article, ClaimGroup, IngestReport, Rejection, SentenceReuse, TimelineEvent
+from .records import (Analysis, Article, Briefing, ClaimGroup, IngestReport, Rejection, SentenceReuse,
+                      TimelineEvent)
 from .stories.cluster import ClusterConfig, StoryChange, StoryClusterer
 from .stories.features import ArticleFeatures, build_features, meaning_vector
 from .stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
                                  signature_bytes, signature_from_bytes, source_and_derived)
 from .store import Store
-from .store.codec import crosscheck_from_json, crosscheck_to_json
+from .store.codec import briefing_from_json, crosscheck_from_json, crosscheck_to_json
 
 log = logging.getLogger(__name__)
 
 # progress(phase, done, total, label); phase is "read" or "analyze".
 Progress = Callable[[str, int, int, str], None]
 CLAIMS_VERSION = 3  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+BRIEF_VERSION = 4  # bump when briefing selection or its JSON changes
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 
 
@@ -371,6 +375,34 @@ class Engine:
         groups, timeline = cross_check(items, vectors, self._word_vectors, self._derived_from(members, articles))
         self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
         return resolved, groups, timeline
+
+    def briefing(self, story_id: int, words: int = DEFAULT_WORDS) -> Briefing | None:
+        """The story's briefing, rebuilt only when the story has changed."""
+        checked = self.cross_check(story_id)
+        if checked is None:
+            return None
+        resolved, groups, timeline = checked
+        members = sorted(self.store.story_memberships().get(resolved, []))
+        key = hashlib.sha1(json.dumps([BRIEF_VERSION, CLAIMS_VERSION, members, words,
+                                       [str(a) for a in self.store.date_anchors(members).values()]])
+                           .encode()).hexdigest()
+        cached = self.store.cached(resolved, f"brief:{words}", key)
+        if cached is not None:
+            return briefing_from_json(cached)
+        articles = self.store.articles_by_id(members)
+        sentences: dict[int, tuple[str, ...]] = {}
+        vectors: dict[tuple[int, int], np.ndarray] = {}
+        for article_id in members:
+            found = self._sentences_of(article_id)
+            if found is not None:
+                sentences[article_id] = found.sentences
+                vectors.update({(article_id, i): v for i, v in enumerate(found.vectors)})
+        briefing = build_briefing(
+            resolved, representative_title(list(articles.values())), articles, sentences, vectors, groups,
+            timeline, self._derived_from(members, articles), self.store.reuse_among(members),
+            self.store.citations_of(members), words=words)
+        self.store.save_cached(resolved, f"brief:{words}", key, to_json(briefing))
+        return briefing
 
     def _word_vectors(self, words) -> dict[str, np.ndarray]:
         words = list(words)

@@ -239,3 +239,76 @@ class TimelineEvent:
     outlets: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     alternatives: tuple[str, ...] = ()  # other dates outlets give for it, when they disagree
+
+
+# --- briefing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """A real sentence of a real article, as shown in a briefing, linked to its source.
+
+    `text` is the sentence cleaned for display (a wrapper such as "apnews.com
+    reported," removed); it is always a verbatim part of `source_text`.
+    """
+
+    text: str
+    source_text: str
+    article_id: int
+    outlet: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    also: tuple[str, ...] = ()  # other outlets that say the same
+    label: str | None = None  # "corroborated by 3 outlets", "single source", "hedged"
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    about: str
+    kind: str
+    sides: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...]  # (value, outlets, article ids)
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCoverage:
+    outlet: str
+    articles: int
+    first: str | None
+    last: str | None
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    article_id: int
+    outlet: str | None
+    source_id: int
+    source_outlet: str | None
+    sentences: int
+    verbatim: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    outlets: tuple[OutletCoverage, ...]
+    rewrites: tuple[Rewrite, ...]
+    most_cited: tuple[tuple[str, int], ...]  # (outlet, articles citing it)
+    independent: tuple[int, ...]  # article ids
+    derivative: tuple[int, ...]
+    articles: tuple[dict, ...]  # id, outlet, title, url, published
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    story_id: int
+    headline: str
+    articles: int
+    words: int  # the summary's word budget
+    key_points: tuple[BriefSentence, ...]
+    summary: tuple[BriefSentence, ...]
+    disagreements: tuple[Disagreement, ...]
+    timeline: tuple[TimelineEvent, ...]
+    background: tuple[BriefSentence, ...]
+    coverage: Coverage

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from ..records import (Analysis, Citation, ClaimGroup, DateMention, EntityMention, Evidence, Quantity, Sentence,
-                       TimelineEvent)
+from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Coverage, DateMention, Disagreement,
+                       EntityMention, Evidence, OutletCoverage, Quantity, Rewrite, Sentence, TimelineEvent)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
@@ -59,8 +59,39 @@ def crosscheck_from_json(data: str) -> tuple[list[ClaimGroup], list[TimelineEven
     raw = json.loads(data)
     groups = [ClaimGroup(**{**g, "evidence": tuple(_evidence(e) for e in g["evidence"]),
                             "outlets": tuple(g["outlets"]), "values": tuple(g["values"])}) for g in raw["groups"]]
-    timeline = [TimelineEvent(**{**t, "date": date.fromisoformat(t["date"]),
-                                 "evidence": tuple(_evidence(e) for e in t["evidence"]),
-                                 "outlets": tuple(t["outlets"]), "alternatives": tuple(t["alternatives"])})
-                for t in raw["timeline"]]
+    timeline = [_timeline_event(t) for t in raw["timeline"]]
     return groups, timeline
+
+
+def _timeline_event(t: dict) -> TimelineEvent:
+    return TimelineEvent(**{**t, "date": date.fromisoformat(t["date"]),
+                            "evidence": tuple(_evidence(e) for e in t["evidence"]),
+                            "outlets": tuple(t["outlets"]), "alternatives": tuple(t["alternatives"])})
+
+
+def _brief_sentence(row: dict) -> BriefSentence:
+    return BriefSentence(**{**row, "also": tuple(row["also"])})
+
+
+def briefing_from_json(data: str) -> Briefing:
+    """Read back the JSON that brief.render.to_json writes."""
+    raw = json.loads(data)
+    raw.pop("schema", None)
+    c = raw["coverage"]
+    coverage = Coverage(
+        outlets=tuple(OutletCoverage(**{**o, "article_ids": tuple(o["article_ids"])}) for o in c["outlets"]),
+        rewrites=tuple(Rewrite(**r) for r in c["rewrites"]),
+        most_cited=tuple((name, n) for name, n in c["most_cited"]),
+        independent=tuple(c["independent"]), derivative=tuple(c["derivative"]),
+        articles=tuple(c["articles"]))
+    return Briefing(
+        story_id=raw["story_id"], headline=raw["headline"], articles=raw["articles"], words=raw["words"],
+        key_points=tuple(_brief_sentence(s) for s in raw["key_points"]),
+        summary=tuple(_brief_sentence(s) for s in raw["summary"]),
+        disagreements=tuple(Disagreement(about=d["about"], kind=d["kind"],
+                                         sides=tuple((v, tuple(o), tuple(i)) for v, o, i in d["sides"]),
+                                         evidence=tuple(_evidence(e) for e in d["evidence"]))
+                            for d in raw["disagreements"]),
+        timeline=tuple(_timeline_event(t) for t in raw["timeline"]),
+        background=tuple(_brief_sentence(s) for s in raw["background"]),
+        coverage=coverage)
