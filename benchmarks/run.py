@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_ingest.py", "bench_cluster.py", "bench_embed.py", "bench_claims.py"]
+BENCHMARKS = ["bench_ingest.py", "bench_cluster.py", "bench_embed.py", "bench_claims.py",
+              "bench_brief.py"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS
