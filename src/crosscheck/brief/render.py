@@ -135,8 +135,9 @@ def coverage_chart(b: Briefing) -> str:
             parts.append(f"<circle cx=\"{x(day):.1f}\" cy=\"{y}\" r=\"{4 + 2 * (n - 1)}\" fill=\"#1a56a6\">"
                          f"<title>{escape(outlet)}: {n} article(s) on {day}</title></circle>")
     axis = height - 12
-    for day in (days[0], days[-1]) if len(days) > 1 else (days[0],):
-        parts.append(f"<text x=\"{x(day):.1f}\" y=\"{axis}\" text-anchor=middle>{day}</text>")
+    parts.append(f"<text x=\"{x(days[0]):.1f}\" y=\"{axis}\" text-anchor=middle>{days[0]}</text>")
+    if len(days) > 1:  # right-aligned at the plot's edge, so the date is not cut off there
+        parts.append(f"<text x=\"{left + width}\" y=\"{axis}\" text-anchor=end>{days[-1]}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
