@@ -270,6 +270,26 @@ def brief(
 
 
 @app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 8000,
+) -> None:
+    """Serve the web app and the REST API (docs at /docs)."""
+    import uvicorn
+
+    from .store import StoreError
+    from .web import create_app
+
+    try:
+        application = create_app(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def export(
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import json
+import re
 from collections import defaultdict
 from datetime import date
 
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, Argu
 from ..ingest.normalize import canonical_url
 from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
-from .schema import (MIGRATIONS, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
+from .schema import (CREATE_EXTRA, MIGRATIONS, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
                      sentence_vectors, stories, story_articles, story_cache, story_redirects)
 
@@ -76,6 +77,8 @@ class Store:
                 version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
                 if version is None:
                     metadata.create_all(conn)
+                    for step in CREATE_EXTRA:
+                        step(conn)
                     conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                     return
             version = int(version)
@@ -113,6 +116,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 new_id = conn.execute(insert(articles).values(**row).returning(articles.c.id)).scalar_one()
+                if self.is_sqlite:  # the search index commits with the article
+                    conn.exec_driver_sql("INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (?, ?, ?, ?)",
+                                         (new_id, article.title or "", article.text, article.outlet or ""))
         except IntegrityError:
             # Another writer stored the same article between our check and insert.
             existing = self._find_same(canonical, article.content_hash, article.source)
@@ -358,6 +364,23 @@ class Store:
             return [tuple(r) for r in conn.execute(
                 select(near_duplicates.c.article_id, near_duplicates.c.other_id, near_duplicates.c.similarity)
                 .where(near_duplicates.c.article_id.in_(article_ids)))]
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[int, str]]:
+        """(article id, snippet) for articles matching a full-text query, best first."""
+        terms = [t for t in re.findall(r"\w+", query) if t]
+        if not terms:
+            return []
+        if self.is_sqlite:
+            match = " ".join(f'"{t}"' for t in terms)  # quoted: user text is never FTS syntax
+            sql = ("SELECT rowid, snippet(articles_fts, 1, '[', ']', '…', 12) FROM articles_fts "
+                   "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
+            with self.engine.connect() as conn:
+                return [(r[0], r[1]) for r in conn.exec_driver_sql(sql, (match, limit, offset))]
+        pattern = [articles.c.text.ilike(f"%{t}%") for t in terms]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.text).where(*pattern)
+                                .order_by(articles.c.id).limit(limit).offset(offset))
+            return [(r.id, r.text[:200]) for r in rows]
 
     def cached(self, story_id: int, kind: str, key: str) -> str | None:
         with self.engine.connect() as conn:

@@ -155,17 +155,29 @@ story_cache = Table(
     Column("data", Text, nullable=False),
 )
 
+def _v4_full_text(conn: Connection) -> None:
+    """Full-text search over articles: SQLite FTS5 here; PostgreSQL gets its own later."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+                         "title, text, outlet, content='articles', content_rowid='id', tokenize='unicode61')")
+    conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
 V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
              article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
 
 
 # version -> the step that brings an existing database from version-1 to it.
-# A new database is created from the tables above and stamped with the latest
-# version, so a step only has to be right for upgrading an older database.
+# A new database is created from the tables above (plus CREATE_EXTRA), stamped
+# with the latest version, so a step only has to be right for upgrading.
 # Add a step with explicit DDL (op on the connection) whenever a table changes.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: metadata.create_all(conn, tables=[articles]),
     2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
     3: lambda conn: metadata.create_all(conn, tables=[story_cache]),
+    4: _v4_full_text,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+# Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.
+CREATE_EXTRA: list[Callable[[Connection], None]] = [_v4_full_text]
