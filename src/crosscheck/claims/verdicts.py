@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..records import Article, Claim, ClaimGroup, Evidence
@@ -139,15 +140,20 @@ def _about(group: Sequence[Claim]) -> str:
             if actor not in actors:
                 actors.append(actor)
     who = f" ({', '.join(actors[:3])})" if actors else ""
+    # the words most of the outlets use, not whichever claim happens to come first
+    verb = _most_common(c.event_word.lower() for c in group if c.event_word)
     if first.kind == "quantity":
-        thing = next((c.noun for c in group if c.noun), None) or next((c.unit for c in group if c.unit), "figure")
-        verb = next((c.event_word for c in group if c.event_word), "")
-        return f"{thing}{' ' + verb.lower() if verb else ''}{who}"
+        thing = _most_common(c.noun for c in group if c.noun) or _most_common(c.unit for c in group if c.unit)
+        return f"{thing or 'figure'}{' ' + verb if verb else ''}{who}"
     if first.kind == "date":
-        verb = next((c.event_word for c in group if c.event_word), "event")
-        return f"{verb.lower()}{who}"
+        return f"{verb or 'event'}{who}"
     words = first.text.split()
     return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _most_common(values) -> str | None:
+    counts = Counter(values)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
 def _evidence(claim: Claim, article: Article, derived_from: Mapping[int, set[int]]) -> Evidence:
