@@ -334,6 +334,48 @@ def demo(
         raise typer.Exit(1)
 
 
+admin_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                        help="Accounts of the web app's reader discussion.")
+app.add_typer(admin_app, name="admin")
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    username: Annotated[str, typer.Argument(help="3 to 32 letters, digits, '.', '_' or '-'")],
+    db: DbOption = None,
+    admin: Annotated[bool, typer.Option("--admin", help="A moderator: hides and deletes comments, "
+                                                        "suspends accounts")] = False,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first "
+                                                 "line of stdin instead of prompting")] = False,
+) -> None:
+    """Create an account (with --admin, a moderator); the password is prompted for, never an argument."""
+    from .store import Store
+    from .store.discussion import DiscussionStore, UsernameTaken
+    from .web.security import hash_password, password_problem, username_problem, utcnow
+
+    problem = username_problem(username)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="USERNAME")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, username)
+    if problem:
+        _fail(problem)
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    try:
+        DiscussionStore(store.engine).create_user(username, hash_password(password), now=utcnow(), is_admin=admin)
+    except UsernameTaken:
+        _fail(f"an account named {username!r} already exists")
+    finally:
+        store.close()
+    out.print(f"created {'admin' if admin else 'user'} {username}", highlight=False, markup=False)
+
+
 def main() -> None:
     app()
 

@@ -164,6 +164,77 @@ def _v4_full_text(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
 
 
+# --- version 5: reader discussion (accounts, sessions, comments, moderation) ------
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(32), nullable=False),  # as the reader typed it
+    Column("username_key", String(32), nullable=False),  # lower-cased: names are unique ignoring case
+    Column("password_hash", String(255), nullable=False),  # argon2id, never the password
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("suspended", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("username_key", name="uq_users_username_key"),
+)
+
+# Server-side sessions: the cookie holds a random token, the table only its SHA-256.
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),  # per-session CSRF token for forms and API writes
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Index("ix_sessions_user", "user_id"),
+    Index("ix_sessions_expires", "expires_at"),
+)
+
+# One level of replies: parent_id is always a top-level comment of the same story.
+comments = Table(
+    "comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", Integer, nullable=False),  # a story merged later is found through story_redirects
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("comments.id", ondelete="CASCADE")),
+    Column("body", Text, nullable=False),  # plain text; emptied when the comment is deleted
+    Column("status", String(10), nullable=False, default="visible"),  # visible | hidden | deleted
+    Column("created_at", DateTime, nullable=False),
+    Column("edited_at", DateTime),
+    Column("moderated_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("moderated_at", DateTime),
+    Index("ix_comments_story", "story_id", "created_at"),
+    Index("ix_comments_parent", "parent_id"),
+    Index("ix_comments_user", "user_id", "created_at"),
+)
+
+comment_reports = Table(
+    "comment_reports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("comment_id", Integer, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("reporter_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Column("resolved_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    UniqueConstraint("comment_id", "reporter_id", name="uq_comment_reports_once"),
+    Index("ix_comment_reports_open", "resolved_at"),
+)
+
+# Failed sign-ins, per account ("user", lower-cased name) and per client address ("ip"),
+# with the back-off they earned.
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("scope", String(8), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", DateTime, nullable=False),
+    Column("locked_until", DateTime),
+)
+
+V5_TABLES = [users, sessions, comments, comment_reports, login_attempts]
+
+
 V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
              article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
 
@@ -177,6 +248,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
     3: lambda conn: metadata.create_all(conn, tables=[story_cache]),
     4: _v4_full_text,
+    5: lambda conn: metadata.create_all(conn, tables=V5_TABLES),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.

@@ -8,7 +8,7 @@ its docs page (/docs) is rendered here, so it needs nothing from a CDN.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
+from .discussion import Discussion
+from .security import DiscussionSettings
 from .views import article_view, outlet_rows, story_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -39,7 +41,15 @@ class Site:
             return getattr(self.engine, method)(*args, **kwargs)
 
 
-def create_app(db: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
+               discussion: DiscussionSettings | None = None) -> FastAPI:
+    """The app over the store `db`.
+
+    secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
+    http); None (the default) lets $CROSSCHECK_SECURE_COOKIES (1/0/auto) decide, and "auto"
+    marks them Secure except over plain http to localhost/127.0.0.1/::1. `discussion` tunes
+    the reader discussion (limits, lockout, clock): see security.DiscussionSettings.
+    """
     site = Site(db)
     app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None,
                   openapi_url=f"{API}/openapi.json",
@@ -47,6 +57,12 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.site = site
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart)
+    settings = discussion or DiscussionSettings()
+    if secure_cookies is not None:
+        settings = replace(settings, secure_cookies=secure_cookies)
+    board = Discussion(site.engine.store.engine, settings, resolve_story=site.engine.store.resolve_story)
+    templates.context_processors.append(board.template_context)
+    app.state.discussion = board
 
     def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"request": request, **context}, status_code=status_code)
@@ -146,7 +162,7 @@ def create_app(db: str | None = None) -> FastAPI:
             view = story_view(site.engine, story_id)
         if view is None:
             raise HTTPException(404, f"no story {story_id}")
-        return page(request, "story.html", story=view)
+        return page(request, "story.html", story=view, discussion=board.story_context(request, view["id"]))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int):
@@ -166,6 +182,8 @@ def create_app(db: str | None = None) -> FastAPI:
         with site.lock:
             rows = outlet_rows(site.engine)
         return page(request, "outlets.html", outlets=rows)
+
+    app.include_router(board.router(page))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request):
