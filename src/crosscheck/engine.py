@@ -47,6 +47,7 @@ Progress = Callable[[str, int, int, str], None]
 CLAIMS_VERSION = 4  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 BRIEF_VERSION = 4  # bump when briefing selection or its JSON changes
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
+DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
 
 
 def sample_corpus_path() -> Path:
@@ -77,6 +78,11 @@ class Engine:
         self._compared: set[tuple[int, int]] | None = None
         self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
         self._published: dict[int, date | None] = {}
+        # story id -> (its members, their summary), for stories()
+        self._summaries: dict[int, tuple[tuple[int, ...], StorySummary]] = {}
+        self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
+        # (story id, kind) -> (key, decoded result) for the most recently used stored results
+        self._decoded: OrderedDict[tuple[int, str], tuple[str, Any]] = OrderedDict()
 
     # -- ingest -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, outlet: str | None = None,
@@ -295,12 +301,24 @@ class Engine:
         return self.store.articles(limit=limit, offset=offset)
 
     def stories(self) -> list[StorySummary]:
-        """Every story, the biggest first."""
-        memberships = self.store.story_memberships()
-        articles = self.store.articles_by_id([a for ms in memberships.values() for a in ms])
-        summaries = [self._summary(story, [articles[a] for a in members])
-                     for story, members in memberships.items()]
-        return sorted(summaries, key=lambda s: (-s.articles, s.id))
+        """Every story, the biggest first.
+
+        A summary depends only on its story's members (stored articles never
+        change), so it is kept per story and rebuilt only when they change.
+        """
+        memberships = {story: tuple(members) for story, members in self.store.story_memberships().items()}
+        stale = {story: members for story, members in memberships.items()
+                 if self._summaries.get(story, ((), None))[0] != members}
+        gone = self._summaries.keys() - memberships.keys()
+        if stale or gone or self._ranked is None:
+            articles = self.store.articles_by_id([a for ms in stale.values() for a in ms])
+            for story, members in stale.items():
+                self._summaries[story] = (members, self._summary(story, [articles[a] for a in members]))
+            for story in gone:
+                del self._summaries[story]
+            self._ranked = sorted((summary for _, summary in self._summaries.values()),
+                                  key=lambda s: (-s.articles, s.id))
+        return list(self._ranked)
 
     def _summary(self, story_id: int, members: list[Article]) -> StorySummary:
         dated = sorted(a.published_iso() for a in members if a.published)
@@ -313,16 +331,15 @@ class Engine:
         resolved = self.store.resolve_story(story_id)
         if resolved is None:
             return None
-        members = self.store.story_memberships().get(resolved, [])
+        members = self.store.story_members(resolved)
         articles = self.store.articles_by_id(members)
         ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published_iso() or "", a.id))
         analyses = self.store.analyses_by_id(members)
         summary = self._summary(resolved, ordered)
-        reuse = self.store.reuse_among(members)
         reuse_counts: dict[tuple[int, int], dict[str, int]] = {}
-        for r in reuse:
-            counts = reuse_counts.setdefault((r.article_id, r.source_id), {"verbatim": 0, "paraphrase": 0})
-            counts[r.kind] += 1
+        for article_id, source_id, kind, count in self.store.reuse_counts_among(members):
+            counts = reuse_counts.setdefault((article_id, source_id), {"verbatim": 0, "paraphrase": 0})
+            counts[kind] += count
         dates = []
         for article in ordered:
             for d in analyses.get(article.id, Analysis(sentences=())).dates:
@@ -355,14 +372,14 @@ class Engine:
         resolved = self.store.resolve_story(story_id)
         if resolved is None:
             return None
-        members = sorted(self.store.story_memberships().get(resolved, []))
+        members = self.store.story_members(resolved)  # sorted by id
         anchors = self.store.date_anchors(members)
         key = hashlib.sha1(json.dumps([CLAIMS_VERSION, ANALYZER_VERSION, members,
                                        [str(anchors.get(m)) for m in members]]).encode()).hexdigest()
-        cached = self.store.cached(resolved, "crosscheck", key)
+        cached = self._stored_result(resolved, "crosscheck", key, crosscheck_from_json)
         if cached is not None:
-            groups, timeline = crosscheck_from_json(cached)
-            return resolved, groups, timeline
+            groups, timeline = cached
+            return resolved, list(groups), list(timeline)
         articles = self.store.articles_by_id(members)
         analyses = self.store.analyses_by_id(members)
         items = [(articles[m], analyses[m]) for m in members if m in analyses]
@@ -382,13 +399,13 @@ class Engine:
         if checked is None:
             return None
         resolved, groups, timeline = checked
-        members = sorted(self.store.story_memberships().get(resolved, []))
+        members = self.store.story_members(resolved)  # sorted by id
         key = hashlib.sha1(json.dumps([BRIEF_VERSION, CLAIMS_VERSION, members, words,
                                        [str(a) for a in self.store.date_anchors(members).values()]])
                            .encode()).hexdigest()
-        cached = self.store.cached(resolved, f"brief:{words}", key)
+        cached = self._stored_result(resolved, f"brief:{words}", key, briefing_from_json)
         if cached is not None:
-            return briefing_from_json(cached)
+            return cached
         articles = self.store.articles_by_id(members)
         sentences: dict[int, tuple[str, ...]] = {}
         vectors: dict[tuple[int, int], np.ndarray] = {}
@@ -403,6 +420,23 @@ class Engine:
             self.store.citations_of(members), words=words)
         self.store.save_cached(resolved, f"brief:{words}", key, to_json(briefing))
         return briefing
+
+    def _stored_result(self, story_id: int, kind: str, key: str, decode: Callable[[str], Any]) -> Any:
+        """A story's stored result (store.cached) decoded, or None; recently used ones are kept
+        decoded in memory under the same key, so they are neither read nor parsed again."""
+        held = self._decoded.get((story_id, kind))
+        if held is not None and held[0] == key:
+            self._decoded.move_to_end((story_id, kind))
+            return held[1]
+        data = self.store.cached(story_id, kind, key)
+        if data is None:
+            return None
+        value = decode(data)
+        self._decoded[(story_id, kind)] = (key, value)
+        self._decoded.move_to_end((story_id, kind))
+        while len(self._decoded) > DECODED_RESULTS:
+            self._decoded.popitem(last=False)
+        return value
 
     def _word_vectors(self, words) -> dict[str, np.ndarray]:
         words = list(words)

@@ -285,6 +285,12 @@ class Store:
                 found[story_id].append(article_id)
         return dict(found)
 
+    def story_members(self, story_id: int) -> list[int]:
+        """One story's article ids in id order (what story_memberships() holds for it), by its index."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(story_articles.c.article_id).where(story_articles.c.story_id == story_id)
+                                     .order_by(story_articles.c.article_id)).scalars())
+
     def story_of(self, article_ids: list[int]) -> dict[int, int]:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
@@ -358,6 +364,15 @@ class Store:
                                 .order_by(sentence_reuse.c.article_id, sentence_reuse.c.sentence))
             return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
                                   source_sentence=r.source_sentence, kind=r.kind, score=r.score) for r in rows]
+
+    def reuse_counts_among(self, article_ids: list[int]) -> list[tuple[int, int, str, int]]:
+        """(article id, source id, kind, sentences) for reuse within the given articles: what
+        reuse_among() returns, counted in the database instead of read row by row."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                select(sentence_reuse.c.article_id, sentence_reuse.c.source_id, sentence_reuse.c.kind, func.count())
+                .where(sentence_reuse.c.article_id.in_(article_ids), sentence_reuse.c.source_id.in_(article_ids))
+                .group_by(sentence_reuse.c.article_id, sentence_reuse.c.source_id, sentence_reuse.c.kind))]
 
     def near_duplicates_among(self, article_ids: list[int]) -> list[tuple[int, int, float]]:
         with self.engine.connect() as conn:

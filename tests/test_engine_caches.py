@@ -1,0 +1,62 @@
+"""The engine's in-memory caches (story summaries, decoded claim checks and briefings) never
+serve stale results: they follow stories that change, also when another process changes them."""
+
+from __future__ import annotations
+
+from crosscheck import Engine, sample_corpus_path
+
+
+def _split_sample():
+    files = sorted(p for p in sample_corpus_path().iterdir() if p.is_file())
+    first = [p for p in files if p.name.startswith("ferry_")][:3]
+    return first, [p for p in files if p not in first]
+
+
+def test_caches_follow_changes_made_by_another_engine(db_path):
+    first, rest = _split_sample()
+    with Engine(db_path) as reader:
+        assert reader.ingest(first).ok
+        before = reader.stories()
+        story = before[0].id
+        old_brief = reader.briefing(story)
+        old_checked = reader.cross_check(story)
+        assert reader.briefing(story) == old_brief and reader.cross_check(story) == old_checked
+
+        with Engine(db_path) as writer:  # as another process would
+            assert writer.ingest(rest).ok
+        with Engine(db_path) as fresh:
+            expected_stories = fresh.stories()
+            resolved = fresh.store.resolve_story(story)
+            expected_brief = fresh.briefing(story)
+            expected_checked = fresh.cross_check(story)
+
+        assert reader.stories() == expected_stories != before
+        assert reader.briefing(story) == expected_brief
+        assert reader.cross_check(story) == expected_checked
+        assert expected_brief.articles > old_brief.articles  # the ferry story grew: not the cached one
+        assert reader.story(story)["id"] == resolved
+
+
+def test_cached_results_are_not_shared_mutable_lists(db_path):
+    with Engine(db_path) as engine:
+        assert engine.ingest([sample_corpus_path()]).ok
+        story = engine.stories()[0].id
+        engine.cross_check(story)
+        engine.stories().clear()
+        engine.cross_check(story)[1].clear()
+        assert engine.stories() and engine.cross_check(story)[1]
+
+
+def test_story_members_and_reuse_counts_match_the_full_reads(db_path):
+    with Engine(db_path) as engine:
+        assert engine.ingest([sample_corpus_path()]).ok
+        memberships = engine.store.story_memberships()
+        assert memberships
+        for story, members in memberships.items():
+            assert engine.store.story_members(story) == members
+            counted: dict[tuple[int, int, str], int] = {}
+            for r in engine.store.reuse_among(members):
+                counted[(r.article_id, r.source_id, r.kind)] = counted.get((r.article_id, r.source_id, r.kind), 0) + 1
+            assert {(a, s, k): n for a, s, k, n in engine.store.reuse_counts_among(members)} == counted
+        assert any(engine.store.reuse_counts_among(m) for m in memberships.values())
+        assert engine.store.story_members(10_000) == []
