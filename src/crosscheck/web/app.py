@@ -22,7 +22,7 @@ from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from .discussion import Discussion
 from .security import DiscussionSettings
-from .views import article_view, outlet_rows, story_view
+from .views import article_view, outlet_rows, story_card, story_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 API = "/api/v1"
@@ -94,7 +94,10 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get(f"{API}/stories", tags=["stories"], summary="Stories, the biggest first")
     def api_stories(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
-        return paginate([asdict(s) for s in site("stories")], limit, offset)
+        stories = site("stories")
+        page_of = paginate(stories, limit, offset)
+        page_of["items"] = [asdict(s) for s in page_of["items"]]  # convert only the page asked for
+        return page_of
 
     @app.get(f"{API}/stories/{{story_id}}", tags=["stories"], summary="A story: articles, entities, dates, "
              "reuse, citations (a merged id redirects)")
@@ -151,10 +154,11 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     def home(request: Request):
         with site.lock:
             stories = site.engine.stories()
-            cards = [story_view(site.engine, s.id, summary_only=True) for s in stories[:60]]
-        latest = sorted(cards, key=lambda c: c["updated"] or "", reverse=True)[:20]
-        biggest = cards[:20]
-        return page(request, "home.html", latest=latest, biggest=biggest, total=len(stories))
+            latest = sorted(stories, key=lambda s: s.last or "", reverse=True)[:20]
+            biggest = stories[:20]
+            cards = {s.id: story_card(site.engine, s) for s in [*latest, *biggest]}
+        return page(request, "home.html", latest=[cards[s.id] for s in latest],
+                    biggest=[cards[s.id] for s in biggest], total=len(stories))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: int):

@@ -43,6 +43,15 @@ def story_view(engine: Engine, story_id: int, summary_only: bool = False) -> dic
     return view
 
 
+def story_card(engine: Engine, summary) -> dict[str, Any]:
+    """What the home page shows of a story: its summary and verdict counts (both cached)."""
+    _, groups, _ = engine.cross_check(summary.id)
+    verdicts = Counter(g.verdict for g in groups if g.kind != "statement")
+    return {"id": summary.id, "title": summary.title, "articles": summary.articles, "outlets": summary.outlets,
+            "updated": summary.last, "conflicts": verdicts["conflicting"],
+            "single_source": verdicts["single_source"], "corroborated": verdicts["corroborated"]}
+
+
 def article_view(engine: Engine, article_id: int) -> dict[str, Any] | None:
     article = engine.store.get_article(article_id)
     analysis = engine.store.analysis(article_id)
@@ -53,7 +62,7 @@ def article_view(engine: Engine, article_id: int) -> dict[str, Any] | None:
     reuses: dict[int, dict] = {}  # sentence -> the earlier sentence it reuses
     claim_sentences: dict[str, str] = {}  # sentence text -> verdict of a claim group it feeds
     if story_id is not None:
-        members = engine.store.story_memberships().get(story_id, [])
+        members = engine.store.story_members(story_id)
         others = engine.store.articles_by_id(members)
         for r in engine.store.reuse_among(members):
             if r.source_id == article_id:
