@@ -15,6 +15,12 @@ SEEDS = SHARED / "corpus" / "seeds"
 ECB_DEV = SHARED / "bench" / "ecbplus-dev.jsonl"
 
 
+# Debian's Chromium driven by Playwright; Playwright's own browser download fails here.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
+                 "--disable-component-update", "--disable-sync"]
+
+
 def require(path: Path) -> Path:
     """Skip (cleanly, with the reason) when ../shared is not beside the clone."""
     if not path.exists():
@@ -45,3 +51,14 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> sub
     full_env.update({"COLUMNS": "200", **(env or {})})
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
                           cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def sync_playwright():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; `make test` does it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed (it is in the dev extra; `make test` installs it)")
+    return sync_playwright

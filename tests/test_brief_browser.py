@@ -15,9 +15,7 @@ import pytest
 from crosscheck import Engine, sample_corpus_path
 from crosscheck.brief.render import to_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
+from conftest import CHROMIUM, CHROMIUM_ARGS
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SECTIONS = ("key-points", "summary", "disagreements", "timeline", "background", "coverage")
 
@@ -44,17 +42,6 @@ svg => {
   }).map(t => t.textContent);
 }
 """
-
-
-@pytest.fixture(scope="module")
-def sync_playwright():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; `make test` does it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed (it is in the dev extra; `make test` installs it)")
-    return sync_playwright
 
 
 def test_html_briefing_renders_offline_in_chromium(sync_playwright, tmp_path):

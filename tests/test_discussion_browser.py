@@ -22,9 +22,7 @@ import pytest
 from crosscheck import Engine, sample_corpus_path
 from crosscheck.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
+from conftest import CHROMIUM, CHROMIUM_ARGS
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -34,17 +32,6 @@ _UNLABELLED_JS = """
         .filter(el => !el.labels || el.labels.length === 0 || !el.labels[0].textContent.trim())
         .map(el => el.outerHTML)
 """
-
-
-@pytest.fixture(scope="module")
-def sync_playwright():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; `make test` does it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed (it is in the dev extra; `make test` installs it)")
-    return sync_playwright
 
 
 @pytest.fixture(scope="module")

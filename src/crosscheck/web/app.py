@@ -111,19 +111,21 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
             raise HTTPException(404, f"no story {story_id}")
         return asdict(briefing)
 
-    @app.get(f"{API}/stories/{{story_id}}/claims", tags=["stories"], summary="Claim groups with verdicts")
-    def api_claims(story_id: int):
+    def checked_or_404(story_id: int):
         checked = site("cross_check", story_id)
         if checked is None:
             raise HTTPException(404, f"no story {story_id}")
-        return {"story_id": checked[0], "claim_groups": [asdict(g) for g in checked[1]]}
+        return checked
+
+    @app.get(f"{API}/stories/{{story_id}}/claims", tags=["stories"], summary="Claim groups with verdicts")
+    def api_claims(story_id: int):
+        resolved, groups, _ = checked_or_404(story_id)
+        return {"story_id": resolved, "claim_groups": [asdict(g) for g in groups]}
 
     @app.get(f"{API}/stories/{{story_id}}/timeline", tags=["stories"], summary="Dated events in order")
     def api_timeline(story_id: int):
-        checked = site("cross_check", story_id)
-        if checked is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return {"story_id": checked[0], "events": [asdict(e) for e in checked[2]]}
+        resolved, _, events = checked_or_404(story_id)
+        return {"story_id": resolved, "events": [asdict(e) for e in events]}
 
     @app.get(f"{API}/articles", tags=["articles"], summary="Stored articles")
     def api_articles(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
