@@ -51,10 +51,13 @@ def ingest(
     outlet: Annotated[Optional[str], typer.Option(help="Outlet for inputs that name none")] = None,
     max_bytes: Annotated[int, typer.Option(help="Reject files (and JSONL lines) larger than this")] = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Allow URLs that resolve to loopback or private addresses")] = False,
 ) -> None:
-    """Read articles into the store; already stored articles are reported, not stored again."""
+    """Read articles (files, directories, http(s) URLs) into the store; already stored ones are reported."""
     with _open(db) as engine:
-        report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet)
+        report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
+                                       allow_private=allow_private)
     _print_report(report)
     if report.rejected:
         raise typer.Exit(1)

@@ -30,6 +30,7 @@ from .brief import DEFAULT_WORDS, build_briefing
 from .brief.render import to_json
 from .claims import cross_check
 from .ingest import ReadOptions, discover, read_file
+from .ingest.files import is_url, read_url
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .records import (Analysis, Article, Briefing, ClaimGroup, IngestReport, Rejection, SentenceReuse,
                       TimelineEvent)
@@ -87,19 +88,24 @@ class Engine:
     # -- ingest -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, outlet: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
-               analyze: bool = True) -> IngestReport:
-        """Read every input, store each new article in its own transaction, then analyse."""
+               analyze: bool = True, allow_private: bool = False) -> IngestReport:
+        """Read every input (files, directories or http(s) URLs), store each new article in
+        its own transaction, then analyse."""
         report = IngestReport()
         options = ReadOptions(outlet=outlet, max_bytes=max_bytes)
-        found = list(discover(paths))
+        inputs = list(paths)
+        urls = [str(p) for p in inputs if is_url(p)]
+        found: list = [*urls, *discover(p for p in inputs if not is_url(p))]
         for done, item in enumerate(found, start=1):
             if isinstance(item, Rejection):
                 report.rejected.append(item)
+            elif isinstance(item, str):
+                self._store_one(read_url(item, options, allow_private=allow_private), report)
             else:
                 for result in read_file(item, options):
                     self._store_one(result, report)
             if progress:
-                progress("read", done, len(found), str(item if isinstance(item, Path) else item.source))
+                progress("read", done, len(found), str(item.source if isinstance(item, Rejection) else item))
         if analyze:
             self.analyze_pending(progress=progress)
         return report

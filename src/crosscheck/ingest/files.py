@@ -155,3 +155,22 @@ def _host(url: str | None) -> str | None:
         return None
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
+
+
+def is_url(value: str | Path) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def read_url(url: str, options: ReadOptions, *, allow_private: bool = False, **fetch_options) -> Article | Rejection:
+    """Fetch an article page (see urls.py for the safety checks) and read it like an HTML file."""
+    from .urls import fetch
+
+    try:
+        fetched = fetch(url, allow_private=allow_private, max_bytes=options.max_bytes, **fetch_options)
+        text = decode_text(fetched.body, html=fetched.content_type != "text/plain")
+        fields = parse_plain_text(text) if fetched.content_type == "text/plain" else parse_html(text, url=fetched.url)
+        if not fields.url:
+            fields = TextFields(**{**{f: getattr(fields, f) for f in fields.__slots__}, "url": fetched.url})
+        return make_article(fields, source=url, external_id=url, options=options)
+    except InputError as exc:
+        return Rejection(url, str(exc))

@@ -1,0 +1,114 @@
+"""Fetch article pages over HTTP, safely: only what the user named, nothing private.
+
+Every hop (the first request and each redirect) is checked after DNS
+resolution: loopback, private, link-local (cloud metadata lives there),
+multicast, reserved and unspecified addresses are refused unless the user
+allows private addresses explicitly. Responses are capped in time, in bytes
+(after decompression, so a compression bomb stops at the cap), in redirects,
+and by content type.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .errors import InputError
+
+USER_AGENT = "crosscheck/0.1 (+https://github.com/crosscheck; news cross-checking)"
+DEFAULT_TIMEOUT = 15.0
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 5
+ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+    except socket.gaierror as exc:
+        raise InputError(f"cannot resolve host {host!r} ({exc.strerror})") from exc
+
+
+def forbidden_reason(address: str) -> str | None:
+    """Why an address must not be fetched from, or None when it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for flag, reason in (("is_loopback", "loopback"), ("is_link_local", "link-local (cloud metadata)"),
+                         ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
+                         ("is_reserved", "reserved"), ("is_private", "private")):
+        if getattr(ip, flag):
+            return reason
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    url: str  # after redirects
+    content_type: str
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise InputError(f"unsupported URL scheme {parts.scheme or '(none)'!r}: only http and https")
+    if not parts.hostname:
+        raise InputError("URL has no host")
+    if allow_private:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for address in resolve(parts.hostname, port):
+        reason = forbidden_reason(address)
+        if reason:
+            raise InputError(f"refusing to fetch from {reason} address {address} ({parts.hostname}); "
+                             f"use --allow-private to allow it")
+
+
+def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
+          max_bytes: int = DEFAULT_MAX_BYTES, accept: tuple[str, ...] = ARTICLE_TYPES,
+          resolve: Resolver = system_resolver, transport: httpx.BaseTransport | None = None,
+          headers: dict[str, str] | None = None) -> Fetched:
+    """GET a URL, following redirects by hand so that every hop is checked."""
+    with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport,
+                      headers={"User-Agent": USER_AGENT, **(headers or {})}) as client:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private=allow_private, resolve=resolve)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise InputError(f"redirect without a Location from {current}")
+                        current = urljoin(current, location)
+                        continue
+                    if response.status_code == 304:
+                        return Fetched(url=current, content_type="", body=b"")
+                    if response.status_code >= 400:
+                        raise InputError(f"HTTP {response.status_code} from {current}")
+                    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if accept and content_type not in accept:
+                        raise InputError(f"unexpected content type {content_type or '(none)'!r} from {current}")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > max_bytes:
+                            raise InputError(f"response from {current} exceeds {max_bytes:,} bytes")
+                    return Fetched(url=current, content_type=content_type, body=bytes(body),
+                                   etag=response.headers.get("etag"),
+                                   last_modified=response.headers.get("last-modified"))
+            except httpx.TimeoutException as exc:
+                raise InputError(f"timed out fetching {current}") from exc
+            except httpx.HTTPError as exc:
+                raise InputError(f"cannot fetch {current} ({type(exc).__name__}: {exc})") from exc
+        raise InputError(f"more than {MAX_REDIRECTS} redirects from {url}")
