@@ -73,10 +73,27 @@ def test_bad_urls(url, message):
         fetch(url, resolve=_public)
 
 
+FEED = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Town Paper</title>"
+        b"<item><title>Bridge reopens</title><link>/article</link></item>"
+        b"<item><title>Ferry returns</title><link>/second</link></item></channel></rss>")
+
+
 @pytest.fixture
 def loopback_site():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if self.path in ("/feed.xml", "/broken.xml"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                self.wfile.write(FEED if self.path == "/feed.xml" else b"<rss><channel><item><title>x")
+                return
+            if self.path == "/second":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(PAGE.replace(b"Bridge reopens", b"Ferry returns").replace(b"bridge", b"ferry"))
+                return
             if self.path == "/old":
                 self.send_response(301)
                 self.send_header("Location", "/article")
@@ -111,3 +128,17 @@ def test_ingest_a_url_from_a_loopback_server(loopback_site, tmp_path):
         assert article.url == f"{loopback_site}/article" and article.published_iso() == "2026-03-06T09:00:00+01:00"
     again = run_cli("ingest", "--db", db, "--allow-private", f"{loopback_site}/article")
     assert "stored 0, already stored 1" in again.stdout
+
+
+def test_ingest_a_feed_fetches_each_linked_article(loopback_site, tmp_path):
+    with Engine(str(tmp_path / "f.db")) as engine:
+        report = engine.ingest([f"{loopback_site}/feed.xml"], allow_private=True)
+        assert len(report.stored) == 2 and not report.rejected, report.rejected
+        assert sorted(a.title for a in engine.articles()) == ["Bridge reopens", "Ferry returns"]
+        again = engine.ingest([f"{loopback_site}/feed.xml"], allow_private=True)
+        assert len(again.stored) == 0 and len(again.already_stored) == 2
+        broken = engine.ingest([f"{loopback_site}/broken.xml"], allow_private=True)
+        assert [r.source for r in broken.rejected] == [f"{loopback_site}/broken.xml"]
+        assert "feed" in broken.rejected[0].reason
+        refused = engine.ingest([f"{loopback_site}/feed.xml"])
+        assert "loopback" in refused.rejected[0].reason

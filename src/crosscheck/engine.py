@@ -100,7 +100,8 @@ class Engine:
             if isinstance(item, Rejection):
                 report.rejected.append(item)
             elif isinstance(item, str):
-                self._store_one(read_url(item, options, allow_private=allow_private), report)
+                for result in read_url(item, options, allow_private=allow_private):
+                    self._store_one(result, report)
             else:
                 for result in read_file(item, options):
                     self._store_one(result, report)
