@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import re
 
 from ..claims.extract import HEDGES
+from ..claims.verdicts import format_figure
 from ..records import Article, BriefSentence, ClaimGroup, Disagreement, TimelineEvent
 from .summarize import SUPPORT_COSINE, StorySentence, to_brief_sentence
 
@@ -91,7 +92,8 @@ def disagreements(groups: Sequence[ClaimGroup]) -> list[Disagreement]:
             continue
         sides: dict[str, tuple[list[str], list[int]]] = {}
         for evidence in group.evidence:
-            value = evidence.date if group.kind == "date" else _figure(evidence)
+            value = evidence.date if group.kind == "date" else format_figure(
+                evidence.value, evidence.value_max, evidence.qualifier, fallback=evidence.value_text)
             outlets, ids = sides.setdefault(value, ([], []))
             outlet = evidence.outlet or f"article {evidence.article_id}"
             if outlet not in outlets:
@@ -100,13 +102,6 @@ def disagreements(groups: Sequence[ClaimGroup]) -> list[Disagreement]:
         found.append(Disagreement(about=group.about, kind=group.kind, evidence=group.evidence,
                                   sides=tuple((v, tuple(o), tuple(i)) for v, (o, i) in sides.items())))
     return found
-
-
-def _figure(evidence) -> str:
-    value = f"{evidence.value:,.10g}" if evidence.value is not None else evidence.value_text
-    if evidence.value_max:
-        value += f"–{evidence.value_max:,.10g}"
-    return f"{evidence.qualifier} {value}" if evidence.qualifier else value
 
 
 def background(timeline: Sequence[TimelineEvent], items: Sequence[StorySentence],

@@ -113,12 +113,20 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
                       hedged=all(c.hedges for c in group))
 
 
+def format_figure(value: float | None, value_max: float | None, qualifier: str | None,
+                  fallback: str = "") -> str:
+    """A reported figure as a reader sees it: "approximately 10,000", "50,000–100,000"."""
+    text = f"{value:,.10g}" if value is not None else fallback
+    if value_max:
+        text += f"–{value_max:,.10g}"
+    return f"{qualifier} {text}" if qualifier else text
+
+
 def _values(group: Sequence[Claim]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for claim in group:
         if claim.kind == "quantity":
-            value = f"{claim.value:,.10g}" + (f"–{claim.value_max:,.10g}" if claim.value_max else "")
-            seen[f"{claim.qualifier + ' ' if claim.qualifier else ''}{value}"] = None
+            seen[format_figure(claim.value, claim.value_max, claim.qualifier)] = None
         elif claim.kind == "date":
             seen[_date_text(claim)] = None
     return tuple(seen)

@@ -8,22 +8,17 @@ from typing import Any
 from ..engine import Engine
 
 
-def story_view(engine: Engine, story_id: int, summary_only: bool = False) -> dict[str, Any] | None:
+def story_view(engine: Engine, story_id: int) -> dict[str, Any] | None:
     detail = engine.story(story_id)
     if detail is None:
         return None
     _, groups, timeline = engine.cross_check(detail["id"])
-    verdicts = Counter(g.verdict for g in groups if g.kind != "statement")
     dates = [a["published"] for a in detail["articles_detail"] if a["published"]]
     view = {
         "id": detail["id"], "requested_id": story_id, "title": detail["title"], "articles": detail["articles"],
         "outlets": detail["outlets"], "first": detail["first"], "last": detail["last"],
-        "updated": max(dates) if dates else None,
-        "conflicts": verdicts["conflicting"], "single_source": verdicts["single_source"],
-        "corroborated": verdicts["corroborated"],
+        "updated": max(dates) if dates else None, **_verdict_counts(groups),
     }
-    if summary_only:
-        return view
     briefing = engine.briefing(detail["id"])
     articles = {a["id"]: a for a in detail["articles_detail"]}
     derivative = set(briefing.coverage.derivative)
@@ -46,10 +41,15 @@ def story_view(engine: Engine, story_id: int, summary_only: bool = False) -> dic
 def story_card(engine: Engine, summary) -> dict[str, Any]:
     """What the home page shows of a story: its summary and verdict counts (both cached)."""
     _, groups, _ = engine.cross_check(summary.id)
-    verdicts = Counter(g.verdict for g in groups if g.kind != "statement")
     return {"id": summary.id, "title": summary.title, "articles": summary.articles, "outlets": summary.outlets,
-            "updated": summary.last, "conflicts": verdicts["conflicting"],
-            "single_source": verdicts["single_source"], "corroborated": verdicts["corroborated"]}
+            "updated": summary.last, **_verdict_counts(groups)}
+
+
+def _verdict_counts(groups) -> dict[str, int]:
+    """Badges of a story: its figure and date groups by verdict (statements are not badged)."""
+    verdicts = Counter(g.verdict for g in groups if g.kind != "statement")
+    return {"conflicts": verdicts["conflicting"], "single_source": verdicts["single_source"],
+            "corroborated": verdicts["corroborated"]}
 
 
 def article_view(engine: Engine, article_id: int) -> dict[str, Any] | None:
@@ -105,9 +105,9 @@ def outlet_rows(engine: Engine) -> list[dict[str, Any]]:
             row["stories"].add(story_id)
         if first:
             rows[first]["first"] += 1
-        for r in engine.store.reuse_among(members):
-            source = articles[r.source_id].outlet or "(unknown)"
+        for _, source_id, _, sentences in engine.store.reuse_counts_among(members):
+            source = articles[source_id].outlet or "(unknown)"
             if source in rows:
-                rows[source]["reused"] += 1
+                rows[source]["reused"] += sentences
     return sorted(({**r, "stories": len(r["stories"])} for r in rows.values()),
                   key=lambda r: (-r["articles"], r["outlet"]))
