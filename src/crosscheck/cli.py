@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .brief.render import to_html, to_json, to_markdown
 from .engine import Engine, sample_corpus_path
+from .ingest import InputError
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .records import IngestReport
 from .store import StoreError
@@ -30,6 +31,12 @@ err = Console(stderr=True, soft_wrap=True)
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="CROSSCHECK_DB", show_envvar=True,
     help="SQLite file or sqlite:///… / postgresql://… URL [default: ./crosscheck.db]")]
+
+
+AllowPrivate = Annotated[bool, typer.Option(
+    "--allow-private", help="Allow URLs that resolve to loopback, private or link-local addresses")]
+RespectRobots = Annotated[bool, typer.Option(
+    "--respect-robots", help="Ask each site's robots.txt first and skip what it disallows")]
 
 
 def _open(db: str | None) -> Engine:
@@ -51,16 +58,25 @@ def ingest(
     outlet: Annotated[Optional[str], typer.Option(help="Outlet for inputs that name none")] = None,
     max_bytes: Annotated[int, typer.Option(help="Reject files (and JSONL lines) larger than this")] = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
-    allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="Allow URLs that resolve to loopback or private addresses")] = False,
+    allow_private: AllowPrivate = False,
+    respect_robots: RespectRobots = False,
 ) -> None:
-    """Read articles (files, directories, http(s) URLs) into the store; already stored ones are reported."""
+    """Read articles (files, directories, http(s) URLs of pages or RSS/Atom feeds, OPML or text
+    files listing feeds) into the store; already stored ones are reported."""
     with _open(db) as engine:
         report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
-                                       allow_private=allow_private)
-    _print_report(report)
+                                       allow_private=allow_private, respect_robots=respect_robots)
+        _print_report(report)
+        if engine.live.deliveries(pending_only=True):
+            _print_delivery(engine.deliver_alerts())
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _print_delivery(result) -> None:
+    for delivery_id, error in result.failed:
+        err.print(f"alert {delivery_id} not delivered: {error} (kept; retried later)", highlight=False, markup=False)
+    out.print(f"alerts delivered {len(result.delivered)}, pending {result.pending}", highlight=False)
 
 
 def _ingest_with_progress(engine: Engine, paths, *, quiet: bool, **options) -> IngestReport:
@@ -83,6 +99,8 @@ def _ingest_with_progress(engine: Engine, paths, *, quiet: bool, **options) -> I
 def _print_report(report: IngestReport) -> None:
     for rejection in report.rejected:
         err.print(f"rejected {rejection}", highlight=False, markup=False)
+    for url in report.unchanged_feeds:
+        out.print(f"feed unchanged: {url}", highlight=False, markup=False)
     for outcome in report.already_stored:
         out.print(f"already stored: {outcome.input_source} is article {outcome.article.id} "
                   f"(same {outcome.matched_on})", highlight=False, markup=False)
@@ -290,6 +308,171 @@ def serve(
         _fail(str(exc))
     out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="Feed URLs, or OPML / text files listing them")],
+    db: DbOption = None,
+    interval: Annotated[str, typer.Option(help="Time between polls of a feed: 90, 30s, 5m, 1h")] = "5m",
+    max_backoff: Annotated[str, typer.Option(help="Longest wait before retrying a failing feed")] = "1h",
+    allow_private: AllowPrivate = False,
+    respect_robots: RespectRobots = False,
+    rounds: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many rounds [default: never]")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line")] = False,
+) -> None:
+    """Poll feeds until stopped (Ctrl-C or SIGTERM), ingesting new articles and sending alerts."""
+    import signal
+
+    from .ingest.feedlists import read_feed_list
+    from .ingest.urls import Fetcher
+    from .live.watch import Watcher, parse_interval
+
+    try:
+        every, longest = parse_interval(interval), parse_interval(max_backoff)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    urls = []
+    for item in feeds:
+        if item.lower().startswith(("http://", "https://")):
+            urls.append(item)
+            continue
+        try:
+            listed = read_feed_list(Path(item))
+        except (InputError, OSError) as exc:
+            _fail(f"{item}: {exc}")
+        if listed is None:
+            raise typer.BadParameter(f"{item} is neither a feed URL nor a file listing feeds", param_hint="FEEDS")
+        urls.extend(listed)
+    with _open(db) as engine:
+        fetcher = Fetcher(allow_private=allow_private, respect_robots=respect_robots)
+        watcher = Watcher(engine, urls, interval=every, max_backoff=longest, fetcher=fetcher)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: watcher.stop())
+        live_line = not quiet and err.is_terminal
+        if not live_line and not quiet:
+            watcher.on_round = lambda totals: err.print(_watch_line(watcher), highlight=False, markup=False)
+        out.print(f"watching {len(watcher.totals.feeds)} feed(s) every {interval}; stop with Ctrl-C",
+                  highlight=False)
+        if live_line:
+            from rich.live import Live
+
+            with Live(_WatchLine(watcher), console=err, refresh_per_second=2, transient=True):
+                totals = watcher.run(rounds=rounds)
+        else:
+            totals = watcher.run(rounds=rounds)
+    out.print(f"stopped after {totals.rounds} round(s): {totals.new_articles} new article(s), "
+              f"{totals.errors} error(s), {totals.alerts_sent} alert(s) sent, {totals.alerts_pending} pending",
+              highlight=False)
+
+
+def _watch_line(watcher) -> str:
+    totals = watcher.totals
+    failing = [f for f in totals.feeds if f.failures]
+    next_due = max(0.0, min(f.due for f in totals.feeds) - watcher.clock())
+    line = (f"feeds {len(totals.feeds)} ({len(failing)} failing) · round {totals.rounds} · "
+            f"new articles {totals.new_articles} · errors {totals.errors} · alerts sent {totals.alerts_sent}, "
+            f"pending {totals.alerts_pending} · next poll in {next_due:.0f}s")
+    if failing:
+        line += f" · last error: {failing[0].url}: {failing[0].last_error}"
+    return line
+
+
+class _WatchLine:
+    """Rich renders this on every refresh, so the countdown moves while the watcher sleeps."""
+
+    def __init__(self, watcher):
+        self.watcher = watcher
+
+    def __rich__(self) -> str:
+        return _watch_line(self.watcher)
+
+
+@app.command()
+def follow(
+    story_id: Annotated[int, typer.Argument(help="Story id")],
+    webhook: Annotated[str, typer.Option("--webhook", help="http(s) URL that gets each alert as a JSON POST")],
+    db: DbOption = None,
+    allow_private: AllowPrivate = False,
+) -> None:
+    """Send an alert to a webhook when the story gains an outlet or a conflict, or a verdict changes."""
+    with _open(db) as engine:
+        try:
+            made = engine.follow(story_id, webhook, allow_private=allow_private)
+        except LookupError as exc:
+            _fail(str(exc.args[0]))
+        except InputError as exc:
+            _fail(f"webhook {webhook}: {exc}")
+    out.print(f"follow {made.id}: story {made.story_id} alerts go to {made.webhook}", highlight=False, markup=False)
+
+
+@app.command()
+def unfollow(
+    follow_id: Annotated[int, typer.Argument(help="Follow id (see `crosscheck follows`)")],
+    db: DbOption = None,
+) -> None:
+    """Stop a follow; its undelivered alerts go with it."""
+    with _open(db) as engine:
+        if not engine.unfollow(follow_id):
+            _fail(f"no follow {follow_id}")
+    out.print(f"follow {follow_id} removed", highlight=False)
+
+
+@app.command()
+def follows(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+) -> None:
+    """Follows with their webhooks and alerts (delivered, pending, last error)."""
+    with _open(db) as engine:
+        rows = []
+        for f in engine.follows():
+            sent = engine.live.deliveries(follow_id=f.id)
+            pending = [d for d in sent if d.delivered_at is None]
+            rows.append({"id": f.id, "story_id": engine.store.resolve_story(f.story_id) or f.story_id,
+                         "webhook": f.webhook, "user_id": f.user_id, "delivered": len(sent) - len(pending),
+                         "pending": len(pending), "last_error": pending[-1].last_error if pending else None})
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "story", "webhook", "delivered", "pending", "last error", box=None, header_style="bold")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["story_id"]), r["webhook"], str(r["delivered"]), str(r["pending"]),
+                      r["last_error"] or "")
+    out.print(table)
+
+
+@app.command()
+def alerts(
+    db: DbOption = None,
+) -> None:
+    """Check follows for changes now and deliver every alert that is due."""
+    with _open(db) as engine:
+        queued = engine.check_alerts()
+        result = engine.deliver_alerts()
+    out.print(f"alerts queued {queued}", highlight=False)
+    _print_delivery(result)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def feed(
+    db: DbOption = None,
+    story_id: Annotated[Optional[int], typer.Option("--story", help="One story's articles [default: all stories]")] = None,
+    base_url: Annotated[str, typer.Option(help="Where the web app is served; entry links point there")] = "http://127.0.0.1:8000",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout]")] = None,
+) -> None:
+    """Write an Atom feed: the latest stories, or one story's articles."""
+    with _open(db) as engine:
+        text = engine.stories_atom(base_url) if story_id is None else engine.story_atom(story_id, base_url)
+    if text is None:
+        _fail(f"no story {story_id}")
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

@@ -14,10 +14,11 @@ import hashlib
 import json
 import logging
 import statistics
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,12 @@ from .analyze.outlets import squash
 from .brief import DEFAULT_WORDS, build_briefing
 from .brief.render import to_json
 from .claims import cross_check
-from .ingest import ReadOptions, discover, read_file
-from .ingest.files import is_url, read_url
+from .ingest import InputError, ReadOptions, discover, read_file
 from .ingest.decode import DEFAULT_MAX_BYTES
+from .ingest.feedlists import read_feed_list
+from .ingest.feeds import FEED_TYPES, parse_feed
+from .ingest.files import article_from_page, is_url
+from .ingest.urls import ARTICLE_TYPES, Fetcher
 from .records import (Analysis, Article, Briefing, ClaimGroup, IngestReport, Rejection, SentenceReuse,
                       TimelineEvent)
 from .stories.cluster import ClusterConfig, StoryChange, StoryClusterer
@@ -39,6 +43,10 @@ from .stories.features import ArticleFeatures, build_features, meaning_vector
 from .stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
                                  signature_bytes, signature_from_bytes, source_and_derived)
 from .store import Store
+from .store.live import Follow, LiveStore
+from .live.alerts import alert_changes, alert_payload, story_snapshot
+from .live.atom import FeedEntry, render_feed
+from .live.webhooks import QUICK_RETRY_PAUSES, DeliveryRound, check_webhook, deliver, retry_delay
 from .store.codec import briefing_from_json, crosscheck_from_json, crosscheck_to_json
 
 log = logging.getLogger(__name__)
@@ -70,6 +78,7 @@ class Engine:
     def __init__(self, db: str | None = None, *, embedder: str = "auto",
                  cluster_config: ClusterConfig | None = None):
         self.store = Store(db)
+        self.live = LiveStore(self.store.engine)
         self._embedder_name = embedder
         self._embedder = None
         self._recognizer = None
@@ -88,28 +97,97 @@ class Engine:
     # -- ingest -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, outlet: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
-               analyze: bool = True, allow_private: bool = False) -> IngestReport:
-        """Read every input (files, directories or http(s) URLs), store each new article in
-        its own transaction, then analyse."""
+               analyze: bool = True, allow_private: bool = False, respect_robots: bool = False,
+               fetcher: Fetcher | None = None, stop: Callable[[], bool] | None = None) -> IngestReport:
+        """Read every input (files, directories, http(s) URLs of pages or feeds, files listing
+        feeds), store each new article in its own transaction, then analyse and queue alerts.
+
+        `stop` is asked between articles; once it says yes, the rest is left for a later run
+        (a feed read only in part keeps no validators, so the next poll reads it in full)."""
         report = IngestReport()
         options = ReadOptions(outlet=outlet, max_bytes=max_bytes)
+        fetcher = fetcher or Fetcher(allow_private=allow_private, respect_robots=respect_robots, max_bytes=max_bytes)
+        stop = stop or (lambda: False)
         inputs = list(paths)
         urls = [str(p) for p in inputs if is_url(p)]
         found: list = [*urls, *discover(p for p in inputs if not is_url(p))]
         for done, item in enumerate(found, start=1):
+            if stop():
+                break
             if isinstance(item, Rejection):
                 report.rejected.append(item)
             elif isinstance(item, str):
-                for result in read_url(item, options, allow_private=allow_private):
-                    self._store_one(result, report)
+                self._ingest_url(item, options, fetcher, report, stop)
             else:
-                for result in read_file(item, options):
-                    self._store_one(result, report)
+                self._ingest_file(item, options, fetcher, report, stop)
             if progress:
                 progress("read", done, len(found), str(item.source if isinstance(item, Rejection) else item))
         if analyze:
             self.analyze_pending(progress=progress)
+            self.check_alerts()
         return report
+
+    def _ingest_file(self, path: Path, options: ReadOptions, fetcher: Fetcher, report: IngestReport,
+                     stop: Callable[[], bool]) -> None:
+        try:
+            listed = read_feed_list(path)
+        except InputError as exc:
+            report.rejected.append(Rejection(str(path), str(exc)))
+            return
+        if listed is None:
+            for result in read_file(path, options):
+                self._store_one(result, report)
+            return
+        for url in listed:
+            if stop():
+                return
+            self._ingest_url(url, options, fetcher, report, stop)
+
+    def _ingest_url(self, url: str, options: ReadOptions, fetcher: Fetcher, report: IngestReport,
+                    stop: Callable[[], bool]) -> None:
+        """A page becomes an article; a feed, each article it links to that is not stored yet.
+        A feed read before is asked for with its validators, so an unchanged one costs one 304."""
+        state = self.live.feed_state(url)
+        headers = {}
+        if state is not None and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        try:
+            fetched = fetcher.get(url, accept=ARTICLE_TYPES + FEED_TYPES, headers=headers)
+            if fetched.not_modified:
+                report.unchanged_feeds.append(url)
+                self.live.record_feed_poll(url, now=_utcnow(), status="unchanged")
+                return
+            if fetched.content_type not in FEED_TYPES:
+                self._store_one(article_from_page(url, fetched, options), report)
+                return
+            entries = parse_feed(fetched.body, url)
+        except InputError as exc:
+            report.rejected.append(Rejection(url, str(exc)))
+            if state is not None:
+                self.live.record_feed_poll(url, now=_utcnow(), status="error", error=str(exc))
+            return
+        stored_before, rejected_before = len(report.stored), len(report.rejected)
+        for entry in entries:
+            if stop():
+                return  # no poll recorded: the validators stay as they were before this read
+            known = self.store.find_url(entry.link)
+            if known is not None:
+                report.already_stored.append(known)
+                continue
+            try:
+                page = fetcher.get(entry.link, accept=ARTICLE_TYPES)
+            except InputError as exc:
+                report.rejected.append(Rejection(entry.link, str(exc)))
+                continue
+            self._store_one(article_from_page(entry.link, page, options), report)
+        # An entry that failed must be tried again next time, which a 304 would prevent.
+        complete = len(report.rejected) == rejected_before
+        self.live.record_feed_poll(url, now=_utcnow(), status="updated",
+                                   etag=fetched.etag if complete else None,
+                                   last_modified=fetched.last_modified if complete else None,
+                                   new_articles=len(report.stored) - stored_before)
 
     def _store_one(self, result: Article | Rejection, report: IngestReport) -> None:
         if isinstance(result, Rejection):
@@ -471,6 +549,120 @@ class Engine:
                     derived.setdefault(article_id, set()).add(cited)
         return derived
 
+    # -- alerts -----------------------------------------------------------------
+    def follow(self, story_id: int, webhook: str, *, user_id: int | None = None,
+               allow_private: bool = False) -> Follow:
+        """Follow a story: its webhook gets an alert when the story gains an outlet or a
+        conflict, or a claim's verdict changes. LookupError for an unknown story, InputError
+        for a webhook that is not a public http(s) URL (unless private ones are allowed)."""
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            raise LookupError(f"no story {story_id}")
+        check_webhook(webhook, allow_private=allow_private)
+        snapshot, _, _ = self._story_snapshot(resolved)
+        return self.live.add_follow(resolved, webhook, snapshot=snapshot, now=_utcnow(), user_id=user_id,
+                                    allow_private=allow_private)
+
+    def unfollow(self, follow_id: int, *, user_id: int | None = None) -> bool:
+        return self.live.remove_follow(follow_id, user_id=user_id)
+
+    def follows(self, *, user_id: int | None = None) -> list[Follow]:
+        return self.live.follows(user_id=user_id)
+
+    def _story_snapshot(self, story_id: int) -> tuple[dict, list[ClaimGroup], dict[int, Article]]:
+        resolved, groups, _ = self.cross_check(story_id)
+        articles = self.store.articles_by_id(self.store.story_members(resolved))
+        return story_snapshot(list(articles), articles, groups), groups, articles
+
+    def check_alerts(self, story_url: Callable[[int], str] | None = None) -> int:
+        """Compare every follow's snapshot with its story now and queue an alert for what
+        changed (in the transaction that moves the snapshot); the number queued. Nothing
+        depends on having seen articles arrive, so a crash loses no alert: the next check
+        finds the same difference."""
+        queued = 0
+        for follow in self.live.follows():
+            resolved = self.store.resolve_story(follow.story_id)
+            if resolved is None or self.store.story_members(resolved) == follow.snapshot.get("members"):
+                continue
+            snapshot, groups, articles = self._story_snapshot(resolved)
+            changes = alert_changes(follow.snapshot, snapshot, groups, articles)
+            payload = alert_payload(story_id=resolved, followed_id=follow.story_id,
+                                    title=representative_title(list(articles.values())), snapshot=snapshot,
+                                    changes=changes, created_at=_utcnow().isoformat(timespec="seconds") + "Z",
+                                    story_url=story_url(resolved) if story_url else None) if changes else None
+            if self.live.record_alert(follow.id, expected_snapshot=follow.snapshot, snapshot=snapshot,
+                                      payload=payload, now=_utcnow()):
+                queued += payload is not None
+        return queued
+
+    def deliver_alerts(self, *, sleep: Callable[[float], None] = time.sleep, **post_options) -> DeliveryRound:
+        """POST every queued alert that is due; one that fails stays queued, to be tried
+        again later (1 min, 2, 4, … at most an hour), never dropped."""
+        result = DeliveryRound()
+        per_round = len(QUICK_RETRY_PAUSES) + 1
+        for delivery in self.live.deliveries(due_at=_utcnow()):
+            body = json.dumps({"delivery_id": delivery.id, **json.loads(delivery.payload)},
+                              ensure_ascii=False).encode("utf-8")
+            attempts, error = deliver(delivery.webhook, body, delivery_id=delivery.id,
+                                      allow_private=delivery.allow_private, sleep=sleep, **post_options)
+            total = delivery.attempts + attempts
+            if error is None:
+                self.live.mark_delivered(delivery.id, now=_utcnow(), attempts=total)
+                result.delivered.append(delivery.id)
+            else:
+                delay = retry_delay(-(-total // per_round))
+                self.live.mark_failed(delivery.id, attempts=total, error=error,
+                                      next_attempt=_utcnow() + timedelta(seconds=delay))
+                result.failed.append((delivery.id, error))
+        result.pending = len(self.live.deliveries(pending_only=True))
+        return result
+
+    # -- Atom feeds ---------------------------------------------------------------
+    def stories_atom(self, base_url: str, *, limit: int = 50) -> str:
+        """An Atom feed of the most recently updated stories."""
+        base = base_url.rstrip("/")
+        summaries = {s.id: s for s in self.stories()}
+        updated = self.store.story_updated(list(summaries))
+        recent = sorted(summaries, key=lambda s: (updated.get(s) or datetime.min, s), reverse=True)[:limit]
+        leads = self._story_leads([summaries[s] for s in recent])
+        entries = [FeedEntry(id=f"{base}/stories/{s}", title=summaries[s].title, link=f"{base}/stories/{s}",
+                             updated=updated.get(s) or _utcnow(), authors=tuple(summaries[s].outlets),
+                             summary=leads.get(s, (None, None))[0], source_url=leads.get(s, (None, None))[1],
+                             related=f"{base}/stories/{s}/feed.atom") for s in recent]
+        return render_feed(feed_id=f"{base}/feeds/stories.atom", title="crosscheck: stories",
+                           self_link=f"{base}/feeds/stories.atom", alternate=f"{base}/", entries=entries)
+
+    def story_atom(self, story_id: int, base_url: str, *, limit: int = 100) -> str | None:
+        """An Atom feed of one story's articles, the newest first; None for an unknown story."""
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        base = base_url.rstrip("/")
+        articles = self.store.articles_by_id(self.store.story_members(resolved))
+        newest = sorted(articles.values(), key=lambda a: (a.ingested_at or datetime.min, a.id), reverse=True)[:limit]
+        analyses = self.store.analyses_by_id([a.id for a in newest])
+        entries = [FeedEntry(
+            id=f"{base}/articles/{a.id}", title=a.title or "(untitled)", link=f"{base}/articles/{a.id}",
+            updated=a.ingested_at or _utcnow(), published=a.published,
+            authors=tuple(n for n in (a.outlet, a.author) if n), source_url=a.url,
+            summary=_first_sentence(analyses.get(a.id))) for a in newest]
+        title = representative_title(list(articles.values()))
+        return render_feed(feed_id=f"{base}/stories/{resolved}/feed.atom", title=f"crosscheck: {title}",
+                           self_link=f"{base}/stories/{resolved}/feed.atom", alternate=f"{base}/stories/{resolved}",
+                           entries=entries)
+
+    def _story_leads(self, summaries: list[StorySummary]) -> dict[int, tuple[str | None, str | None]]:
+        """story id -> (first sentence, url) of the article whose title is the story's."""
+        members = {s.id: self.store.story_members(s.id) for s in summaries}
+        articles = self.store.articles_by_id([a for ms in members.values() for a in ms])
+        chosen = {}
+        for s in summaries:
+            titled = [articles[a] for a in members[s.id] if a in articles and articles[a].title == s.title]
+            if titled:
+                chosen[s.id] = titled[0]
+        analyses = self.store.analyses_by_id([a.id for a in chosen.values()])
+        return {story: (_first_sentence(analyses.get(a.id)), a.url) for story, a in chosen.items()}
+
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """One row per article in the documented export schema (see README)."""
         batch: list[Article] = []
@@ -524,6 +716,14 @@ def _not_later(cited: Article, citing: Article) -> bool:
     if cited.published is None or citing.published is None:
         return True
     return cited.published.replace(tzinfo=None) <= citing.published.replace(tzinfo=None)
+
+
+def _first_sentence(analysis: Analysis | None) -> str | None:
+    return analysis.sentences[0].text if analysis and analysis.sentences else None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _text_hash(text: str) -> str:

@@ -67,6 +67,7 @@ class IngestReport:
     stored: list[StoredOutcome] = field(default_factory=list)
     already_stored: list[StoredOutcome] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    unchanged_feeds: list[str] = field(default_factory=list)  # answered 304 to a conditional GET
 
     @property
     def ok(self) -> bool:

@@ -161,32 +161,8 @@ def is_url(value: str | Path) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
-def read_url(url: str, options: ReadOptions, *, allow_private: bool = False,
-             **fetch_options) -> Iterator[Article | Rejection]:
-    """Fetch a URL (see urls.py for the safety checks): an article page is read like an
-    HTML file; a feed yields each article it links to, fetched the same way."""
-    from .feeds import FEED_TYPES, parse_feed
-    from .urls import ARTICLE_TYPES, fetch
-
-    try:
-        fetched = fetch(url, allow_private=allow_private, max_bytes=options.max_bytes,
-                        accept=ARTICLE_TYPES + FEED_TYPES, **fetch_options)
-    except InputError as exc:
-        yield Rejection(url, str(exc))
-        return
-    if fetched.content_type in FEED_TYPES:
-        try:
-            entries = parse_feed(fetched.body, url)
-        except InputError as exc:
-            yield Rejection(url, str(exc))
-            return
-        for entry in entries:
-            yield from read_url(entry.link, options, allow_private=allow_private, **fetch_options)
-        return
-    yield _article_from_page(url, fetched, options)
-
-
-def _article_from_page(url: str, fetched, options: ReadOptions) -> Article | Rejection:
+def article_from_page(url: str, fetched, options: ReadOptions) -> Article | Rejection:
+    """An article page fetched from `url` (see urls.fetch), read like an HTML (or text) file."""
     try:
         text = decode_text(fetched.body, html=fetched.content_type != "text/plain")
         fields = parse_plain_text(text) if fetched.content_type == "text/plain" else parse_html(text, url=fetched.url)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from .errors import InputError
+from .robots import ROBOTS_MAX_BYTES, RobotsRules
 
 USER_AGENT = "crosscheck/0.1 (+https://github.com/crosscheck; news cross-checking)"
 DEFAULT_TIMEOUT = 15.0
@@ -56,6 +57,12 @@ class Fetched:
     body: bytes
     etag: str | None = None
     last_modified: str | None = None
+    status: int = 200
+
+    @property
+    def not_modified(self) -> bool:
+        """A conditional GET found the resource unchanged (304): there is no body."""
+        return self.status == 304
 
 
 def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
@@ -77,8 +84,11 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
 def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
           max_bytes: int = DEFAULT_MAX_BYTES, accept: tuple[str, ...] = ARTICLE_TYPES,
           resolve: Resolver = system_resolver, transport: httpx.BaseTransport | None = None,
-          headers: dict[str, str] | None = None) -> Fetched:
-    """GET a URL, following redirects by hand so that every hop is checked."""
+          headers: dict[str, str] | None = None, raise_for_status: bool = True) -> Fetched:
+    """GET a URL, following redirects by hand so that every hop is checked.
+
+    With raise_for_status=False an HTTP error status comes back as Fetched.status
+    (with its body) instead of an InputError."""
     with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport,
                       headers={"User-Agent": USER_AGENT, **(headers or {})}) as client:
         current = url
@@ -93,11 +103,14 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                         current = urljoin(current, location)
                         continue
                     if response.status_code == 304:
-                        return Fetched(url=current, content_type="", body=b"")
-                    if response.status_code >= 400:
+                        return Fetched(url=current, content_type="", body=b"", status=304,
+                                       etag=response.headers.get("etag"),
+                                       last_modified=response.headers.get("last-modified"))
+                    failed = response.status_code >= 400
+                    if failed and raise_for_status:
                         raise InputError(f"HTTP {response.status_code} from {current}")
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if accept and content_type not in accept:
+                    if accept and content_type not in accept and not failed:
                         raise InputError(f"unexpected content type {content_type or '(none)'!r} from {current}")
                     body = bytearray()
                     for chunk in response.iter_bytes():
@@ -106,9 +119,39 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                             raise InputError(f"response from {current} exceeds {max_bytes:,} bytes")
                     return Fetched(url=current, content_type=content_type, body=bytes(body),
                                    etag=response.headers.get("etag"),
-                                   last_modified=response.headers.get("last-modified"))
+                                   last_modified=response.headers.get("last-modified"),
+                                   status=response.status_code)
             except httpx.TimeoutException as exc:
                 raise InputError(f"timed out fetching {current}") from exc
             except httpx.HTTPError as exc:
                 raise InputError(f"cannot fetch {current} ({type(exc).__name__}: {exc})") from exc
         raise InputError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+
+@dataclass
+class Fetcher:
+    """fetch() with one run's settings; with respect_robots, each site's robots.txt is
+    asked first (see robots.py) and a disallowed URL is an InputError like any other."""
+
+    allow_private: bool = False
+    respect_robots: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    resolve: Resolver = system_resolver
+    transport: httpx.BaseTransport | None = None
+    _robots: RobotsRules | None = field(default=None, init=False, repr=False)
+
+    def get(self, url: str, *, accept: tuple[str, ...] = ARTICLE_TYPES,
+            headers: dict[str, str] | None = None) -> Fetched:
+        if self.respect_robots:
+            if self._robots is None:
+                self._robots = RobotsRules(self._get_robots)
+            self._robots.check(url)
+        return fetch(url, allow_private=self.allow_private, timeout=self.timeout, max_bytes=self.max_bytes,
+                     accept=accept, resolve=self.resolve, transport=self.transport, headers=headers)
+
+    def _get_robots(self, url: str) -> tuple[int, bytes]:
+        fetched = fetch(url, allow_private=self.allow_private, timeout=self.timeout, accept=(),
+                        max_bytes=ROBOTS_MAX_BYTES, resolve=self.resolve, transport=self.transport,
+                        raise_for_status=False)
+        return fetched.status, fetched.body

@@ -138,6 +138,16 @@ class Store:
         matched = "url" if canonical and row.canonical_url == canonical else "text"
         return StoredOutcome(article=_article(row), created=False, matched_on=matched, input_source=source)
 
+    def find_url(self, url: str) -> StoredOutcome | None:
+        """The stored article with this canonical URL, if any: a feed entry already read
+        needs no second fetch."""
+        canonical = canonical_url(url)
+        if not canonical:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.canonical_url == canonical)).first()
+        return StoredOutcome(article=_article(row), created=False, matched_on="url", input_source=url) if row else None
+
     def get_article(self, article_id: int) -> Article | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
@@ -290,6 +300,15 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(select(story_articles.c.article_id).where(story_articles.c.story_id == story_id)
                                      .order_by(story_articles.c.article_id)).scalars())
+
+    def story_updated(self, story_ids: list[int]) -> dict[int, datetime]:
+        """When each story last changed (naive UTC)."""
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(story_ids), 500):
+                found.update(conn.execute(select(stories.c.id, stories.c.updated_at)
+                                          .where(stories.c.id.in_(chunk))).all())
+        return found
 
     def story_of(self, article_ids: list[int]) -> dict[int, int]:
         with self.engine.connect() as conn:

@@ -235,6 +235,56 @@ login_attempts = Table(
 V5_TABLES = [users, sessions, comments, comment_reports, login_attempts]
 
 
+# --- version 6: live sources (feeds polled) and alerts (follows, deliveries) ----
+
+# One row per feed URL ever read: what conditional GET needs (ETag, Last-Modified),
+# written only after every entry of a changed feed was handled, so a crash mid-feed
+# makes the next poll read the whole feed again instead of answering 304.
+feeds = Table(
+    "feeds", metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled", DateTime),
+    Column("last_status", String(12)),  # "updated" | "unchanged" | "error"
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive
+    Column("articles", Integer, nullable=False, default=0),  # new articles it brought, in all
+)
+
+# A webhook following one story. `snapshot` is the story as last alerted on (members,
+# outlets, claim groups and verdicts, JSON): alerts are the difference between it and
+# the story now, so an alert missed by a crash is found again on the next check.
+follows = Table(
+    "follows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", Integer, nullable=False),  # a story merged later is found through story_redirects
+    Column("webhook", Text, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE")),  # None: made with the CLI
+    Column("allow_private", Boolean, nullable=False, default=False),  # only the CLI can set it
+    Column("snapshot", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_follows_story", "story_id"),
+)
+
+# The outbox: an alert is written here in the transaction that moves its follow's
+# snapshot, and stays until a POST succeeds (delivered_at), however often it fails.
+alert_deliveries = Table(
+    "alert_deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("follow_id", Integer, ForeignKey("follows.id", ondelete="CASCADE"), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", DateTime, nullable=False),
+    Column("delivered_at", DateTime),
+    Column("last_error", Text),
+    Index("ix_alert_deliveries_pending", "delivered_at", "next_attempt"),
+)
+
+V6_TABLES = [feeds, follows, alert_deliveries]
+
+
 V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
              article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
 
@@ -249,6 +299,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: lambda conn: metadata.create_all(conn, tables=[story_cache]),
     4: _v4_full_text,
     5: lambda conn: metadata.create_all(conn, tables=V5_TABLES),
+    6: lambda conn: metadata.create_all(conn, tables=V6_TABLES),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.
