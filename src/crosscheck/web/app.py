@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from .discussion import Discussion
+from .follows import follows_router, story_follows
 from .security import DiscussionSettings
 from .views import article_view, outlet_rows, story_card, story_view
 
@@ -42,13 +43,15 @@ class Site:
 
 
 def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
-               discussion: DiscussionSettings | None = None) -> FastAPI:
+               discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False) -> FastAPI:
     """The app over the store `db`.
 
     secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
     http); None (the default) lets $CROSSCHECK_SECURE_COOKIES (1/0/auto) decide, and "auto"
     marks them Secure except over plain http to localhost/127.0.0.1/::1. `discussion` tunes
     the reader discussion (limits, lockout, clock): see security.DiscussionSettings.
+    allow_private_webhooks lets readers' follows POST to loopback and private addresses
+    (tests, or a deployment whose readers are all trusted); never on by default.
     """
     site = Site(db)
     app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None,
@@ -168,7 +171,8 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
             view = story_view(site.engine, story_id)
         if view is None:
             raise HTTPException(404, f"no story {story_id}")
-        return page(request, "story.html", story=view, discussion=board.story_context(request, view["id"]))
+        return page(request, "story.html", story=view, discussion=board.story_context(request, view["id"]),
+                    follows=story_follows(site, board.security, request, view["id"]))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int):
@@ -190,6 +194,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
         return page(request, "outlets.html", outlets=rows)
 
     app.include_router(board.router(page))
+    app.include_router(follows_router(site, board.security, allow_private_webhooks=allow_private_webhooks))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request):

@@ -28,6 +28,7 @@ NOTICES = {  # fixed texts for ?notice=…: user input is never echoed from the 
     "reported": "Thank you: a moderator will look at the comment.", "hidden": "The comment is hidden.",
     "shown": "The comment is visible again.", "dismissed": "The reports are dismissed.",
     "suspended": "The account is suspended.", "reinstated": "The account is reinstated.",
+    "following": "You follow this story: alerts go to your webhook.", "unfollowed": "You no longer follow it.",
 }
 
 
