@@ -18,7 +18,8 @@ from .published import parse_published
 from .text import TextFields, parse_plain_text
 
 READERS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
-           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+           ".opml": "feeds"}  # a list of feeds: the engine fetches them (see feedlists.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
 
 def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Article | Rejection]:
     kind = READERS[path.suffix.lower()]
+    if kind == "feeds":
+        yield Rejection(str(path), "a list of feeds, not an article: ingest it to fetch the feeds it lists")
+        return
     if kind == "jsonl":
         yield from _read_jsonl(path, options)
         return

@@ -96,16 +96,16 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
             check_url(current, allow_private=allow_private, resolve=resolve)
             try:
                 with client.stream("GET", current) as response:
+                    if response.status_code == 304:  # before redirects: httpx counts 304 as one
+                        return Fetched(url=current, content_type="", body=b"", status=304,
+                                       etag=response.headers.get("etag"),
+                                       last_modified=response.headers.get("last-modified"))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
                             raise InputError(f"redirect without a Location from {current}")
                         current = urljoin(current, location)
                         continue
-                    if response.status_code == 304:
-                        return Fetched(url=current, content_type="", body=b"", status=304,
-                                       etag=response.headers.get("etag"),
-                                       last_modified=response.headers.get("last-modified"))
                     failed = response.status_code >= 400
                     if failed and raise_for_status:
                         raise InputError(f"HTTP {response.status_code} from {current}")
