@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,79 @@ def seeds_dir() -> Path:
     return require(SEEDS)
 
 
+# Every test that takes `db_path` (or `engine`) runs on each backend: SQLite, and PostgreSQL in
+# a schema of its own in the database CROSSCHECK_TEST_PG names (`.ci/run` starts the server).
+# CROSSCHECK_TEST_BACKENDS=sqlite (or postgresql) runs one of them only.
+PG_ADMIN = os.environ.get("CROSSCHECK_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.environ.get("CROSSCHECK_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+_pg_problem: list[str | None] = []
+
+
+def postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used for tests here, or None when it can (asked once)."""
+    if not _pg_problem:
+        try:
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN, connect_timeout=3) as conn:
+                conn.execute("select 1")
+            _pg_problem.append(None)
+        except Exception as exc:  # any failure means: skip, saying why
+            _pg_problem.append(f"no PostgreSQL at {PG_ADMIN} ({type(exc).__name__}: {str(exc).strip()[:120]})")
+    return _pg_problem[0]
+
+
+def postgres_db() -> tuple[str, "Callable[[], None]"]:
+    """A fresh, empty PostgreSQL store URL (a schema of its own) and the function that drops it."""
+    import uuid
+
+    import psycopg
+
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    schema = f"cc_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+    separator = "&" if "?" in PG_ADMIN else "?"
+    return f"{PG_ADMIN}{separator}options=-csearch_path%3D{schema}", drop
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def db_path(tmp_path) -> str:
-    return str(tmp_path / "test.db")
+def db_path(tmp_path, backend) -> str:
+    if backend == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    url, drop = postgres_db()
+    try:
+        yield url
+    finally:
+        drop()
+
+
+def sql(db: str, statement: str, params: dict | None = None) -> list[tuple]:
+    """Run SQL on a test store of either backend (rows for a query, [] otherwise)."""
+    from sqlalchemy import create_engine, text
+
+    from crosscheck.store import resolve_db_url
+
+    engine = create_engine(resolve_db_url(db))
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params or {})
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

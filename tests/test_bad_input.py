@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, sql
 
 GOOD_A = ("Harbour cranes stand idle\n4 March 2026 10:00\n"
           "Dockworkers at the east quay stopped work on Wednesday over a pay dispute.\n"
@@ -20,8 +19,7 @@ GOOD_B = ("Library closure approved\n5 March 2026\n"
 
 
 def _dump(db_path: str):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    return sql(db_path, "SELECT * FROM articles ORDER BY id")
 
 
 @pytest.fixture

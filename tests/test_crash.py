@@ -22,43 +22,11 @@ from sqlalchemy import update
 from crosscheck import Engine
 from crosscheck.store.schema import alert_deliveries
 from live_site import NewsSite, Webhook, sample_articles, serve_site, serve_webhook
+from synthetic import BATCH, write_batch
 
 KILLS = 10
-BATCH = 10
 # kill points come from this seed; set CROSSCHECK_CRASH_SEED to try others
 SEED = int(os.environ.get("CROSSCHECK_CRASH_SEED", "20261130"))
-
-TOWNS = ["Ostermark", "Vellin", "Carrow Bay", "Duskmoor", "Pellham", "Brantwick", "Selmor", "Hollin Ford"]
-OUTLETS = ["Ostermark Echo", "Vellin Daily", "Coastal Ledger", "Moorland Times", "Valley Signal"]
-EVENTS = [
-    ("Flooding forces {n} families from homes in {town}",
-     "Heavy rain flooded the lower streets of {town} on {day}, forcing {n} families to leave their homes. "
-     "The river rose {m} metres above its usual level, the county water board said. "
-     "Volunteers filled {k} sandbags overnight, according to the mayor of {town}."),
-    ("{town} council approves new bridge costing {m} million",
-     "The council of {town} approved a new road bridge on {day} at a cost of {m} million crowns. "
-     "Councillors voted {n} to {k} in favour after a debate that lasted most of the evening. "
-     "Work is expected to start in the spring, the council's planning office said."),
-    ("Fire destroys warehouse on the edge of {town}",
-     "A fire destroyed a grain warehouse on the edge of {town} late on {day}. "
-     "{n} firefighters fought the blaze for {m} hours before it was under control. "
-     "No one was hurt, but about {k} tonnes of grain were lost, the owner told reporters."),
-]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def write_batch(folder: Path, index: int, rng: random.Random) -> None:
-    """BATCH original articles about small fictional events, each distinct."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for j in range(BATCH):
-        title, body = rng.choice(EVENTS)
-        values = dict(town=rng.choice(TOWNS), day=rng.choice(DAYS), n=rng.randint(12, 900),
-                      m=rng.randint(2, 60), k=rng.randint(3, 5000))
-        outlet = rng.choice(OUTLETS)
-        text = (f"{title.format(**values)}\n2026-0{1 + index % 9}-{10 + j:02d}\n\n{body.format(**values)}\n"
-                f"Reporting by the {outlet} newsroom, story {index}-{j}.\n© 2026 {outlet}\n")
-        (folder / f"batch{index:02d}_{j:02d}.txt").write_text(text, encoding="utf-8")
-
 
 def crosscheck(*args: str) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("crosscheck")
@@ -129,7 +97,8 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path):
         killed += kill_when(process, db, lambda c: c[target[0]] >= target[1], rng)
         check_consistent(db)
     assert killed == KILLS
-    assert counts(db)["analysed"] < KILLS * BATCH  # the last kill left work undone
+    left = counts(db)
+    assert left["analysed"] < KILLS * BATCH  # the last kill left work undone
 
     finish = crosscheck("ingest", "--db", db, "--quiet", str(corpus))
     stdout, stderr = finish.communicate(timeout=600)
@@ -137,7 +106,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path):
     check_consistent(db)
     total = KILLS * BATCH
     assert counts(db)["articles"] == total and counts(db)["analysed"] == total
-    assert f"stored 0, already stored {total}, rejected 0" in stdout
+    assert f"stored {total - left['articles']}, already stored {left['articles']}, rejected 0" in stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(DISTINCT article_id) FROM story_articles").fetchone()[0] == total
     with Engine(db) as engine:

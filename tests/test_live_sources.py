@@ -133,7 +133,7 @@ def test_a_broken_opml_file_is_rejected_by_name(tmp_path, db_path):
     (None, 2, None),  # no robots.txt (404): everything is allowed
     ((503, "busy"), 0, "disallows"),  # an unreadable robots.txt disallows everything
 ])
-def test_respect_robots(site, db_path, robots, stored, reason):
+def test_respect_robots(site, db_path, tmp_path, robots, stored, reason):
     site.robots = robots
     with Engine(db_path) as engine:
         report = engine.ingest([f"{site.base}/feed.xml"], allow_private=True, respect_robots=True)
@@ -146,7 +146,7 @@ def test_respect_robots(site, db_path, robots, stored, reason):
     without = NewsSite(items=list(site.items), robots=(200, "User-agent: *\nDisallow: /\n"))
     server = serve_site(without)
     try:
-        with Engine(db_path + ".2") as engine:  # and only when asked to
+        with Engine(str(tmp_path / "second.db")) as engine:  # and only when asked to
             assert len(engine.ingest([f"{without.base}/feed.xml"], allow_private=True).stored) == 2
         assert without.statuses("/robots.txt") == []
     finally:

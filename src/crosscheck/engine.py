@@ -84,6 +84,7 @@ class Engine:
         self._recognizer = None
         self.cluster_config = cluster_config or ClusterConfig()
         self._clusterer: StoryClusterer | None = None
+        self._generation = -1  # the store's placement_generation the clusterer has seen
         self._near_index: NearDuplicateIndex | None = None
         self._compared: set[tuple[int, int]] | None = None
         self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
@@ -230,9 +231,24 @@ class Engine:
         outlets = self.store.outlets()
         analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
         sentence_vectors = self._embed_sentences(batch, analyses)
-        clusterer = self._get_clusterer()
-        for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
-            self._place(article, analysis, vectors, clusterer)
+        # Analysis above runs in parallel across processes; placing in stories is one at a time.
+        with self.store.placement_lock():
+            clusterer = self._synced_clusterer()
+            done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
+            for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
+                if article.id not in done:
+                    self._place(article, analysis, vectors, clusterer)
+                    self._generation += 1
+
+    def _synced_clusterer(self) -> StoryClusterer:
+        """The clusterer, caught up with what other processes stored (call under placement_lock)."""
+        generation = self.store.placement_generation()
+        if self._clusterer is not None and generation != self._generation:
+            self._clusterer.sync(self.store.story_memberships())
+            self._near_index = None  # reloaded from the store when next needed
+            self._compared = None
+        self._generation = generation
+        return self._get_clusterer()
 
     def _embed_sentences(self, batch: list[Article], analyses: list[Analysis]) -> list[np.ndarray]:
         model = self.embedder.vector_key

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,18 +19,20 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ArgumentError
 
 from ..ingest.normalize import canonical_url
 from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
-from .schema import (CREATE_EXTRA, MIGRATIONS, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
+from .schema import (CREATE_EXTRA, MIGRATIONS, PG_SEARCH_DOCUMENT, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
                      sentence_vectors, stories, story_articles, story_cache, story_redirects)
 
 DEFAULT_DB = "crosscheck.db"
+PLACEMENT_LOCK_KEY = 0x63726F73  # "cros": the advisory lock id of story placement
+SCHEMA_LOCK_KEY = 0x63726F74  # and of creating or migrating the schema
 ENV_VAR = "CROSSCHECK_DB"
 
 
@@ -73,6 +76,7 @@ class Store:
     def _migrate(self) -> None:
         try:
             with self.engine.begin() as conn:
+                _lock_schema(conn)
                 metadata.create_all(conn, tables=[meta])
                 version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
                 if version is None:
@@ -89,6 +93,10 @@ class Store:
                              f"crosscheck understands ({SCHEMA_VERSION}); upgrade crosscheck")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.engine.begin() as conn:
+                _lock_schema(conn)
+                current = int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+                if current >= target:
+                    continue  # another process opening the store took this step first
                 MIGRATIONS[target](conn)
                 conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(target)))
 
@@ -221,13 +229,9 @@ class Store:
         rows = [{"text_hash": h, "model": model, "vector": v.astype(np.float16).tobytes()}
                 for h, v in vectors.items()]
         with self.engine.begin() as conn:
-            existing = set()
-            for chunk in _chunks(list(vectors), 500):
-                existing.update(conn.execute(select(sentence_vectors.c.text_hash).where(
-                    sentence_vectors.c.model == model, sentence_vectors.c.text_hash.in_(chunk))).scalars())
-            rows = [r for r in rows if r["text_hash"] not in existing]
-            if rows:
-                conn.execute(insert(sentence_vectors), rows)
+            for chunk in _chunks(rows, 500):
+                # another process may store the same sentence meanwhile: the same vector, keep theirs
+                conn.execute(_insert_new(conn, sentence_vectors), chunk)
 
     def save_analysis(self, article: Article, analysis: Analysis, *, anchor: date | None, anchor_inferred: bool,
                       vector: np.ndarray, features: dict, minhash: bytes, story_change, near: list[tuple[int, float]],
@@ -260,6 +264,7 @@ class Store:
             if citation_rows:
                 conn.execute(insert(citations), list(citation_rows.values()))
             self._apply_story_change(conn, story_change, now)
+            _bump_generation(conn)
             if near:
                 conn.execute(insert(near_duplicates), [
                     {"article_id": article.id, "other_id": other, "similarity": round(sim, 4)} for other, sim in near])
@@ -280,6 +285,42 @@ class Store:
             conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(members)))
             conn.execute(insert(story_articles), [{"article_id": a, "story_id": story_id} for a in members])
             conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=now))
+
+    @contextmanager
+    def placement_lock(self) -> Iterator[None]:
+        """Held while articles are placed in stories, so that one process at a time does it:
+        a PostgreSQL session advisory lock, or a lock file beside an SQLite database (SQLite
+        has one writer anyway, but each process also keeps the stories in memory)."""
+        if self.is_sqlite:
+            path = self.url.removeprefix("sqlite:///")
+            if not path or path == ":memory:":
+                yield
+                return
+            from filelock import FileLock
+
+            with FileLock(f"{path}.place-lock"):
+                yield
+            return
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PLACEMENT_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PLACEMENT_LOCK_KEY})
+                conn.commit()
+
+    def placement_generation(self) -> int:
+        """How many placements the store has seen: a process whose count is behind knows
+        another one changed stories since it last looked."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
+        return int(value or 0)
+
+    def analysed_ids(self, article_ids: list[int]) -> set[int]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(analyses.c.article_id)
+                                    .where(analyses.c.article_id.in_(article_ids))).scalars())
 
     def new_story_id(self) -> int:
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -410,11 +451,15 @@ class Store:
                    "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
             with self.engine.connect() as conn:
                 return [(r[0], r[1]) for r in conn.exec_driver_sql(sql, (match, limit, offset))]
-        pattern = [articles.c.text.ilike(f"%{t}%") for t in terms]
+        # PostgreSQL's own search: every term must match (as the quoted FTS5 terms above),
+        # best ranked first, with a highlighted excerpt like FTS5's snippet
+        sql = text(f"SELECT id, ts_headline('simple', text, query, 'StartSel=[, StopSel=], MaxWords=14, "
+                   f"MinWords=6, MaxFragments=1, FragmentDelimiter=…') FROM articles, "
+                   f"plainto_tsquery('simple', :terms) AS query WHERE {PG_SEARCH_DOCUMENT} @@ query "
+                   f"ORDER BY ts_rank({PG_SEARCH_DOCUMENT}, query) DESC, id LIMIT :limit OFFSET :offset")
         with self.engine.connect() as conn:
-            rows = conn.execute(select(articles.c.id, articles.c.text).where(*pattern)
-                                .order_by(articles.c.id).limit(limit).offset(offset))
-            return [(r.id, r.text[:200]) for r in rows]
+            return [(r[0], r[1]) for r in conn.execute(sql, {"terms": " ".join(terms), "limit": limit,
+                                                             "offset": offset})]
 
     def cached(self, story_id: int, kind: str, key: str) -> str | None:
         with self.engine.connect() as conn:
@@ -425,7 +470,8 @@ class Store:
     def save_cached(self, story_id: int, kind: str, key: str, data: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(story_cache).where(story_cache.c.story_id == story_id, story_cache.c.kind == kind))
-            conn.execute(insert(story_cache).values(story_id=story_id, kind=kind, key=key, data=data))
+            # a web server next door may have stored the same result between the two statements
+            conn.execute(_insert_new(conn, story_cache).values(story_id=story_id, kind=kind, key=key, data=data))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -435,6 +481,31 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _lock_schema(conn) -> None:
+    """Processes opening a new PostgreSQL store at once create its tables one after another
+    (until the transaction ends); SQLite's own write lock does the same there."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
+def _insert_new(conn, table):
+    """INSERT that skips rows whose key is already stored (ON CONFLICT DO NOTHING)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _bump_generation(conn) -> None:
+    # only ever called under placement_lock, so read-then-write cannot race
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
+    if value is None:
+        conn.execute(insert(meta).values(key="placement_generation", value="1"))
+    else:
+        conn.execute(update(meta).where(meta.c.key == "placement_generation").values(value=str(int(value) + 1)))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

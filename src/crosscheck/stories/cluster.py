@@ -167,6 +167,19 @@ class StoryClusterer:
         for story_id, article_ids in stories.items():
             self._set_story(story_id, list(article_ids))
 
+    def sync(self, stories: dict[int, list[int]]) -> int:
+        """Catch up with stored memberships that another process changed: rebuild only the
+        stories whose members differ, drop the ones gone. The number of stories touched."""
+        touched = 0
+        for story_id in [s for s in self.members if s not in stories]:
+            self._drop_story(story_id)
+            touched += 1
+        for story_id, article_ids in stories.items():
+            if self.members.get(story_id) != list(article_ids):
+                self._set_story(story_id, list(article_ids))
+                touched += 1
+        return touched
+
     def _features_of(self, article_ids: Iterable[int]) -> list[ArticleFeatures]:
         ids = list(article_ids)
         missing = [i for i in ids if i not in self._features]

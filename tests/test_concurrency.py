@@ -1,0 +1,67 @@
+"""Two ingest processes on one store at once, with overlapping inputs.
+
+Every article must end up stored exactly once, analysed once, in exactly one story, and
+no story may be handed out twice: on PostgreSQL (advisory lock on placement) and on SQLite
+(one writer at a time, a lock file for placement).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from crosscheck import Engine
+from crosscheck.engine import sample_corpus_path
+from conftest import sql
+from synthetic import BATCH, write_batch
+
+
+def _ingest(db: str, folder: Path) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("crosscheck")
+    env = {k: v for k, v in os.environ.items() if k != "CROSSCHECK_DB"}
+    return subprocess.Popen([str(exe), "ingest", "--db", db, "--quiet", str(folder)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_two_ingest_processes_with_overlapping_inputs(tmp_path, db_path):
+    rng = random.Random(11)
+    made = tmp_path / "made"
+    for index in range(4):
+        write_batch(made, index, rng)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, batches in ((first, (0, 1, 2)), (second, (1, 2, 3))):  # batches 1 and 2 in both
+        shutil.copytree(sample_corpus_path(), folder / "sample")  # the whole sample in both
+        for path in made.iterdir():
+            if int(path.name[5:7]) in batches:
+                shutil.copy(path, folder / path.name)
+    expected = 18 + 4 * BATCH
+
+    runs = [_ingest(db_path, first), _ingest(db_path, second)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (stdout, stderr) in zip(runs, outputs):
+        assert run.returncode == 0, stderr
+    stored = [int(stdout.rsplit("stored ", 2)[1].split(",")[0]) for stdout, _ in outputs]
+    assert sum(stored) == expected  # each article stored by exactly one of them
+
+    [(articles, hashes)] = sql(db_path, "SELECT count(*), count(DISTINCT content_hash) FROM articles")
+    assert articles == hashes == expected
+    [(analysed,)] = sql(db_path, "SELECT count(*) FROM analyses")
+    [(placed, distinct)] = sql(db_path, "SELECT count(*), count(DISTINCT article_id) FROM story_articles")
+    assert analysed == placed == distinct == expected
+    # every story in use exists once, and none is also a redirect away
+    assert sql(db_path, "SELECT count(*) FROM story_articles s LEFT JOIN stories t ON t.id = s.story_id "
+                        "WHERE t.id IS NULL") == [(0,)]
+    assert sql(db_path, "SELECT count(*) FROM story_articles WHERE story_id IN "
+                        "(SELECT old_id FROM story_redirects)") == [(0,)]
+    with Engine(db_path) as engine:
+        stories = engine.stories()
+        assert sum(s.articles for s in stories) == expected
+        # the sample's four events are still told apart, each with its articles together
+        titles = {a.title: a for a in engine.articles()}
+        story_of = engine.store.story_of([a.id for a in titles.values()])
+        ferry = {story_of[a.id] for t, a in titles.items() if t and "Saltmarsh Dawn" in t}
+        assert len(ferry) == 1
