@@ -15,27 +15,12 @@ import random
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ECB_DEV, peak_rss_mb, run_child, save  # noqa: E402
 
-
-def bcubed(predicted: dict[str, object], gold: dict[str, object]) -> tuple[float, float, float]:
-    """BCubed precision, recall and F1 over the items both mappings share."""
-    items = [i for i in gold if i in predicted]
-    by_pred, by_gold = defaultdict(set), defaultdict(set)
-    for item in items:
-        by_pred[predicted[item]].add(item)
-        by_gold[gold[item]].add(item)
-    precision = recall = 0.0
-    for item in items:
-        shared = len(by_pred[predicted[item]] & by_gold[gold[item]])
-        precision += shared / len(by_pred[predicted[item]])
-        recall += shared / len(by_gold[gold[item]])
-    precision, recall = precision / len(items), recall / len(items)
-    return precision, recall, 2 * precision * recall / (precision + recall)
+from crosscheck.stories.scoring import bcubed  # noqa: E402
 
 
 def crosscheck_side(source: str, shuffle_seed: int | None) -> dict:

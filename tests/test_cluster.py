@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
+from crosscheck.stories.scoring import bcubed
 from crosscheck.stories.cluster import ClusterConfig, StoryClusterer, similarity_matrix
 from crosscheck.stories.features import ArticleFeatures
 
@@ -59,13 +59,7 @@ class World:
 
 
 def bcubed_f1(predicted, gold):
-    by_p, by_g = defaultdict(set), defaultdict(set)
-    for i in gold:
-        by_p[predicted[i]].add(i)
-        by_g[gold[i]].add(i)
-    p = sum(len(by_p[predicted[i]] & by_g[gold[i]]) / len(by_p[predicted[i]]) for i in gold) / len(gold)
-    r = sum(len(by_p[predicted[i]] & by_g[gold[i]]) / len(by_g[gold[i]]) for i in gold) / len(gold)
-    return 2 * p * r / (p + r)
+    return bcubed(predicted, gold)[2]
 
 
 def test_events_of_the_same_kind_stay_apart():

@@ -60,15 +60,35 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     allow_private: AllowPrivate = False,
     respect_robots: RespectRobots = False,
+    dask: Annotated[Optional[str], typer.Option(
+        "--dask", help="Read and analyse on Dask workers: 'local' (a local cluster) or a scheduler "
+                       "address such as tcp://scheduler:8786")] = None,
+    dask_workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Workers of a --dask local cluster [default: one per core]")] = None,
 ) -> None:
     """Read articles (files, directories, http(s) URLs of pages or RSS/Atom feeds, OPML or text
     files listing feeds) into the store; already stored ones are reported."""
-    with _open(db) as engine:
-        report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
-                                       allow_private=allow_private, respect_robots=respect_robots)
-        _print_report(report)
-        if engine.live.deliveries(pending_only=True):
-            _print_delivery(engine.deliver_alerts())
+    client = None
+    if dask:
+        from .scale import connect
+
+        try:
+            client = connect(dask, workers=dask_workers)
+        except (OSError, ValueError, TimeoutError) as exc:
+            _fail(f"cannot reach the Dask scheduler {dask} ({exc})")
+    try:
+        with _open(db) as engine:
+            report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
+                                           allow_private=allow_private, respect_robots=respect_robots,
+                                           dask=client)
+            _print_report(report)
+            if engine.live.deliveries(pending_only=True):
+                _print_delivery(engine.deliver_alerts())
+    finally:
+        if client is not None:
+            from .scale import close
+
+            close(client)
     if report.rejected:
         raise typer.Exit(1)
 

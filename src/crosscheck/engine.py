@@ -15,7 +15,7 @@ import json
 import logging
 import statistics
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -99,12 +99,14 @@ class Engine:
     def ingest(self, paths: Iterable[str | Path], *, outlet: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
                analyze: bool = True, allow_private: bool = False, respect_robots: bool = False,
-               fetcher: Fetcher | None = None, stop: Callable[[], bool] | None = None) -> IngestReport:
+               fetcher: Fetcher | None = None, stop: Callable[[], bool] | None = None, dask=None) -> IngestReport:
         """Read every input (files, directories, http(s) URLs of pages or feeds, files listing
         feeds), store each new article in its own transaction, then analyse and queue alerts.
 
         `stop` is asked between articles; once it says yes, the rest is left for a later run
-        (a feed read only in part keeps no validators, so the next poll reads it in full)."""
+        (a feed read only in part keeps no validators, so the next poll reads it in full).
+        With a Dask client (scale.connect), files are read and articles analysed on its
+        workers; storing and placing stay here, in input order."""
         report = IngestReport()
         options = ReadOptions(outlet=outlet, max_bytes=max_bytes)
         fetcher = fetcher or Fetcher(allow_private=allow_private, respect_robots=respect_robots, max_bytes=max_bytes)
@@ -112,6 +114,7 @@ class Engine:
         inputs = list(paths)
         urls = [str(p) for p in inputs if is_url(p)]
         found: list = [*urls, *discover(p for p in inputs if not is_url(p))]
+        read_elsewhere = self._read_on(dask, found, options) if dask is not None else {}
         for done, item in enumerate(found, start=1):
             if stop():
                 break
@@ -119,14 +122,39 @@ class Engine:
                 report.rejected.append(item)
             elif isinstance(item, str):
                 self._ingest_url(item, options, fetcher, report, stop)
+            elif item in read_elsewhere:
+                for result in read_elsewhere[item]():
+                    self._store_one(result, report)
             else:
                 self._ingest_file(item, options, fetcher, report, stop)
             if progress:
                 progress("read", done, len(found), str(item.source if isinstance(item, Rejection) else item))
         if analyze:
-            self.analyze_pending(progress=progress)
+            self.analyze_pending(progress=progress, dask=dask)
             self.check_alerts()
         return report
+
+    @staticmethod
+    def _read_on(client, found: list, options: ReadOptions, chunk: int = 16) -> dict[Path, Callable[[], list]]:
+        """Start reading the article files among `found` on Dask workers; path -> a function
+        that waits for that file's results (each chunk is fetched once)."""
+        from .scale import read_files_task
+
+        files = [item for item in found if isinstance(item, Path) and not _lists_feeds(item)]
+        waiting: dict[Path, Callable[[], list]] = {}
+        for start in range(0, len(files), chunk):
+            paths = files[start:start + chunk]
+            future = client.submit(read_files_task, [str(p) for p in paths], options, pure=False)
+            fetched: list = []
+
+            def results(index: int, future=future, fetched=fetched) -> list:
+                if not fetched:
+                    fetched.append(future.result())
+                return fetched[0][index]
+
+            for index, path in enumerate(paths):
+                waiting[path] = (lambda index=index, results=results: results(index))
+        return waiting
 
     def _ingest_file(self, path: Path, options: ReadOptions, fetcher: Fetcher, report: IngestReport,
                      stop: Callable[[], bool]) -> None:
@@ -214,8 +242,12 @@ class Engine:
             self._recognizer = get_recognizer()
         return self._recognizer
 
-    def analyze_pending(self, progress: Progress | None = None) -> int:
-        """Analyse and place in stories every stored article not analysed yet."""
+    def analyze_pending(self, progress: Progress | None = None, dask=None) -> int:
+        """Analyse and place in stories every stored article not analysed yet. With a Dask
+        client, analysis and embedding run on its workers, a few batches ahead; placing
+        stays here, in article order."""
+        if dask is not None:
+            return self._analyze_pending_on(dask, progress)
         total = done = 0
         while True:
             pending = self.store.articles_without_analysis(limit=ANALYSIS_BATCH)
@@ -230,8 +262,36 @@ class Engine:
     def _analyze_batch(self, batch: list[Article]) -> None:
         outlets = self.store.outlets()
         analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
-        sentence_vectors = self._embed_sentences(batch, analyses)
-        # Analysis above runs in parallel across processes; placing in stories is one at a time.
+        self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
+
+    def _analyze_pending_on(self, client, progress: Progress | None) -> int:
+        from .scale import analyze_task
+
+        outlets = self.store.outlets()
+        ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        in_flight: deque = deque()
+        last_id = done = 0
+        while True:
+            while len(in_flight) < ahead:
+                batch = self.store.articles_without_analysis(limit=ANALYSIS_BATCH, after_id=last_id)
+                if not batch:
+                    break
+                last_id = batch[-1].id
+                in_flight.append((batch, client.submit(analyze_task, batch, outlets, self._embedder_name,
+                                                       pure=False)))
+            if not in_flight:
+                return done
+            batch, future = in_flight.popleft()
+            analyses, vector_key, computed = future.result()
+            if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
+                computed = None
+            self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
+            done += len(batch)
+            if progress:
+                progress("analyze", done, done + sum(len(b) for b, _ in in_flight), batch[-1].title or "")
+
+    def _place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> None:
+        # Analysis runs in parallel across processes; placing in stories is one at a time.
         with self.store.placement_lock():
             clusterer = self._synced_clusterer()
             done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
@@ -250,7 +310,10 @@ class Engine:
         self._generation = generation
         return self._get_clusterer()
 
-    def _embed_sentences(self, batch: list[Article], analyses: list[Analysis]) -> list[np.ndarray]:
+    def _embed_sentences(self, batch: list[Article], analyses: list[Analysis],
+                         computed: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
+        """Each article's sentence vectors: stored ones where the store has them, else from
+        `computed` (a Dask worker's) or the embedder; new ones are stored."""
         model = self.embedder.vector_key
         texts = [[s.text for s in analysis.sentences] for analysis in analyses]
         hashes = [[_text_hash(t) for t in article_texts] for article_texts in texts]
@@ -261,7 +324,8 @@ class Engine:
                 if text_hash not in cached:
                     todo.setdefault(text_hash, text)
         if todo:
-            encoded = self.embedder.encode(list(todo.values()))
+            texts_todo = list(todo.values())
+            encoded = [computed[t] for t in texts_todo] if computed is not None else self.embedder.encode(texts_todo)
             fresh = dict(zip(todo, encoded))
             self.store.save_sentence_vectors(fresh, model)
             cached.update({h: v.astype(np.float16).astype(np.float32) for h, v in fresh.items()})
@@ -732,6 +796,14 @@ def _not_later(cited: Article, citing: Article) -> bool:
     if cited.published is None or citing.published is None:
         return True
     return cited.published.replace(tzinfo=None) <= citing.published.replace(tzinfo=None)
+
+
+def _lists_feeds(path: Path) -> bool:
+    """Whether a file lists feeds (read by the engine itself) rather than holding articles."""
+    try:
+        return read_feed_list(path) is not None
+    except InputError:
+        return True  # the engine reports it
 
 
 def _first_sentence(analysis: Analysis | None) -> str | None:

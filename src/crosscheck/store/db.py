@@ -190,9 +190,10 @@ class Store:
                                                .distinct())]
 
     # -- analysis -------------------------------------------------------------
-    def articles_without_analysis(self, limit: int = 1000) -> list[Article]:
+    def articles_without_analysis(self, limit: int = 1000, after_id: int = 0) -> list[Article]:
         query = (select(articles).outerjoin(analyses, analyses.c.article_id == articles.c.id)
-                 .where(analyses.c.article_id.is_(None)).order_by(articles.c.id).limit(limit))
+                 .where(analyses.c.article_id.is_(None), articles.c.id > after_id)
+                 .order_by(articles.c.id).limit(limit))
         with self.engine.connect() as conn:
             return [_article(row) for row in conn.execute(query)]
 
