@@ -9,7 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["bench_ingest.py", "bench_cluster.py", "bench_embed.py", "bench_claims.py",
-              "bench_brief.py", "bench_web.py"]
+              "bench_brief.py", "bench_web.py", "bench_scale.py"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS
