@@ -124,6 +124,17 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> sub
                           cwd=cwd, timeout=300)
 
 
+@pytest.fixture
+def webhook():
+    """A webhook receiver on 127.0.0.1 that records what it is sent (see live_site.py)."""
+    from live_site import Webhook, serve_webhook
+
+    hook = Webhook()
+    server = serve_webhook(hook)
+    yield hook
+    server.close()
+
+
 @pytest.fixture(scope="module")
 def sync_playwright():
     if not CHROMIUM.exists():

@@ -20,14 +20,6 @@ from live_site import Webhook, serve_webhook
 SAMPLE = sample_corpus_path()
 
 
-@pytest.fixture
-def webhook():
-    hook = Webhook()
-    server = serve_webhook(hook)
-    yield hook
-    server.close()
-
-
 def _evidence(article_id: int, outlet: str, value: str) -> Evidence:
     return Evidence(article_id=article_id, outlet=outlet, title=None, url=None, published=None,
                     sentence=f"The toll rose to {value}, officials said.", value_text=value)

@@ -14,7 +14,7 @@ import pytest
 from crosscheck import Engine
 from crosscheck.ingest.urls import Fetcher
 from crosscheck.live.watch import Watcher, backoff_delay, parse_interval
-from live_site import NewsSite, Webhook, sample_articles, serve_site, serve_webhook
+from live_site import NewsSite, sample_articles, serve_site
 
 FERRY = ("ferry_meridian_wire.txt", "ferry_harbor_ledger.txt", "ferry_lakeside_observer.html")
 NEW_OUTLET = "ferry_coastline_brief.txt"
@@ -27,14 +27,6 @@ def site():
         news.add(name.split(".")[0], article)
     server = serve_site(news)
     yield news
-    server.close()
-
-
-@pytest.fixture
-def webhook():
-    hook = Webhook()
-    server = serve_webhook(hook)
-    yield hook
     server.close()
 
 

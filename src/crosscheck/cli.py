@@ -46,6 +46,15 @@ def _open(db: str | None) -> Engine:
         _fail(str(exc))
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """A document to a file (saying so on stderr) or to stdout."""
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
 def _fail(message: str) -> None:
     err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(1)
@@ -302,12 +311,7 @@ def brief(
         briefing = engine.briefing(story_id, words=words)
     if briefing is None:
         _fail(f"no story {story_id}")
-    text = renderers[format](briefing)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", highlight=False)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _emit(renderers[format](briefing), output)
 
 
 @app.command()
@@ -488,11 +492,7 @@ def feed(
         text = engine.stories_atom(base_url) if story_id is None else engine.story_atom(story_id, base_url)
     if text is None:
         _fail(f"no story {story_id}")
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", highlight=False)
-    else:
-        sys.stdout.write(text)
+    _emit(text, output)
 
 
 @app.command()
