@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .analyze import ANALYZER_VERSION, analyze_article, reresolve_dates
-from .analyze.outlets import squash
+from .analyze.outlets import outlet_index, squash
 from .brief import DEFAULT_WORDS, build_briefing
 from .brief.render import to_json
 from .claims import cross_check
@@ -260,14 +260,14 @@ class Engine:
                 progress("analyze", done, total, pending[-1].title or "")
 
     def _analyze_batch(self, batch: list[Article]) -> None:
-        outlets = self.store.outlets()
+        outlets = outlet_index(self.store.outlets())
         analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
         self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
 
     def _analyze_pending_on(self, client, progress: Progress | None) -> int:
         from .scale import analyze_task
 
-        outlets = self.store.outlets()
+        outlets = outlet_index(self.store.outlets())
         ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         in_flight: deque = deque()
         last_id = done = 0

@@ -15,7 +15,7 @@ comes with the package, and each worker loads it once.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +50,7 @@ def read_files_task(paths: Sequence[str], options: ReadOptions) -> list[list[Art
     return [list(read_file(Path(path), options)) for path in paths]
 
 
-def analyze_task(articles: Sequence[Article], known_outlets: Sequence[str],
+def analyze_task(articles: Sequence[Article], known_outlets: Mapping[str, str],
                  embedder: str) -> tuple[list[Analysis], str, dict[str, np.ndarray]]:
     """Worker side: each article's analysis, the embedder's vector key, and a vector for
     every sentence text in them."""

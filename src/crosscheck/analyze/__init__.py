@@ -7,7 +7,7 @@ because the model is far cheaper per sentence when it sees many at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from ..records import Analysis, Article
@@ -22,7 +22,7 @@ ANALYZER_VERSION = 1
 
 def analyze_article(article: Article, *, recognizer: EntityRecognizer | None = None,
                     anchor: date | None = None, anchor_inferred: bool = False,
-                    known_outlets: Iterable[str] = ()) -> Analysis:
+                    known_outlets: Mapping[str, str] | Iterable[str] = ()) -> Analysis:
     """Everything the analyze stage learns about one article.
 
     Relative dates resolve against the article's own publication day unless an

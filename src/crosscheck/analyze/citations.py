@@ -9,10 +9,10 @@ intelligence") are kept for the claims they support.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..records import Citation, Sentence
-from .outlets import normalize_outlet
+from .outlets import normalize_outlet, outlet_index
 
 _NAME = r"(?:[A-Z][\w&'’.!-]*|\d+)(?:\s+(?:(?:of|for|and|&|the|de|la)\s+)?(?:[A-Z][\w&'’.!-]*|\d+)){0,5}"
 _DOMAIN = r"(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}"
@@ -53,9 +53,10 @@ _STOP_SOURCES = {"he", "she", "they", "it", "this", "that", "these", "those", "o
 
 
 def extract_citations(text: str, sentences: Sequence[Sentence],
-                      known_outlets: Iterable[str] = ()) -> list[Citation]:
-    """Every attribution in the article, with the cited name normalized."""
-    known = tuple(known_outlets)
+                      known_outlets: Mapping[str, str] | Iterable[str] = ()) -> list[Citation]:
+    """Every attribution in the article, with the cited name normalized. `known_outlets`:
+    stored outlet names, or their outlet_index (cheaper for many articles)."""
+    known = known_outlets if isinstance(known_outlets, Mapping) else outlet_index(known_outlets)
     found: list[Citation] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []

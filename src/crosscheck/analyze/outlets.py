@@ -9,7 +9,7 @@ what it ingests, not only from the table below.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 # Canonical name -> other ways articles write it (domains included).
@@ -88,11 +88,22 @@ def _alias_table() -> dict[str, str]:
     return table
 
 
-def normalize_outlet(name: str, known: Iterable[str] = ()) -> tuple[str, bool]:
+def outlet_index(names: Iterable[str]) -> dict[str, str]:
+    """Comparison key -> outlet name, for outlets already stored (the first name of a key
+    wins). Build it once for many articles: squashing every stored name per citation
+    grows with the store."""
+    index: dict[str, str] = {}
+    for name in names:
+        if name:
+            index.setdefault(squash(name), name)
+    return index
+
+
+def normalize_outlet(name: str, known: Mapping[str, str] | Iterable[str] = ()) -> tuple[str, bool]:
     """(canonical name, whether it is a news outlet) for a cited or stored name.
 
-    `known` holds the outlet names already in the store; a citation that names
-    one of them (by name or by its domain) is linked to it.
+    `known` holds the outlet names already in the store (or their outlet_index); a
+    citation that names one of them (by name or by its domain) is linked to it.
     """
     cleaned = name.strip().strip(".,;:()\"'“”")
     cleaned = re.sub(r"'s$|’s$", "", cleaned)
@@ -101,9 +112,9 @@ def normalize_outlet(name: str, known: Iterable[str] = ()) -> tuple[str, bool]:
     if hit:
         return hit, True
     key = squash(cleaned)
-    for outlet in known:
-        if outlet and squash(outlet) == key:
-            return outlet, True
+    stored = (known if isinstance(known, Mapping) else outlet_index(known)).get(key)
+    if stored:
+        return stored, True
     if key in table:
         return table[key], True
     domain = DOMAIN.match(cleaned)

@@ -16,6 +16,7 @@ absorbed into another redirects to it.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,10 @@ class ClusterConfig:
     candidate_margin: float = 0.15  # consider stories scoring above threshold - margin
     vector_candidates: int = 10  # nearest story centroids asked of the vector index
     entity_posting_limit: int = 200  # an entity in more stories than this is too common to look up
+    # Of the stories sharing names or key terms with an article, only this many are scored: those
+    # sharing the most, rarer names counting more. Without a bound the work per article grows
+    # with the store, since common names gather more stories as it grows.
+    key_candidates: int = 40
     max_local_articles: int = 400  # beyond this, assign greedily instead of re-clustering
 
 
@@ -238,10 +243,13 @@ class StoryClusterer:
         if len(self._index):
             found = self._index.search(features.vector, min(self.config.vector_candidates, len(self._index)))
             candidates.update(int(k) for k in np.atleast_1d(found.keys))
+        shared: dict[int, float] = defaultdict(float)
         for key in _index_keys(features):
             postings = self._entity_stories.get(key, ())
-            if len(postings) <= self.config.entity_posting_limit:
-                candidates.update(postings)
+            if 0 < len(postings) <= self.config.entity_posting_limit:
+                for story in postings:
+                    shared[story] += 1.0 / len(postings)
+        candidates.update(heapq.nlargest(self.config.key_candidates, shared, key=lambda s: (shared[s], s)))
         return sorted(((self._average_link(features, story), story) for story in candidates), reverse=True)
 
     def _average_link(self, features: ArticleFeatures, story: int) -> float:
