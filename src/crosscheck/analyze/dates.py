@@ -167,7 +167,10 @@ def extract_dates(text: str, sentences: Sequence[Sentence], anchor: date | None,
         elif anchor is None:
             value, used = None, None
         else:
-            value, used = item.resolve(anchor), anchor
+            try:
+                value, used = item.resolve(anchor), anchor
+            except (ValueError, OverflowError):  # beyond year 1 or 9999: "tomorrow" of 9999-12-31
+                value = None
             if value is None:
                 continue  # "February 29" with no leap year near the anchor
         mentions.append(DateMention(
@@ -195,10 +198,14 @@ class _SentenceLocator:
 
 
 def _without_overlaps(found: list[_Found]) -> list[_Found]:
-    # The longest reading wins: "June 19, 2024" over "June 19" and "2024".
+    # The longest reading wins: "June 19, 2024" over "June 19" and "2024". Marking the
+    # characters taken keeps this linear; comparing each reading with every kept one is
+    # quadratic, minutes for a long text full of dates.
+    taken = bytearray(max((f.end for f in found), default=0))
     kept: list[_Found] = []
     for item in sorted(found, key=lambda f: (f.start - f.end, f.start)):
-        if all(item.end <= k.start or item.start >= k.end for k in kept):
+        if taken.find(1, item.start, item.end) < 0:
+            taken[item.start:item.end] = b"\x01" * (item.end - item.start)
             kept.append(item)
     kept.sort(key=lambda f: f.start)
     return kept

@@ -84,7 +84,9 @@ Known limitations:
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -397,16 +399,21 @@ class _Draft:
 class _NotQuantities:
     """Dates, times, phone numbers and codes in one sentence, looked for only once a digit needs it."""
 
-    __slots__ = ("_text", "_lo", "_hi", "_spans")
+    __slots__ = ("_text", "_lo", "_hi", "_starts", "_ends")
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self._text, self._lo, self._hi = text, lo, hi
-        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
 
     def cover(self, start: int, end: int) -> bool:
-        if self._spans is None:
-            self._spans = [m.span() for m in _NOT_A_QUANTITY.finditer(self._text, self._lo, self._hi)]
-        return any(s < end and start < e for s, e in self._spans)
+        if self._starts is None:
+            spans = [m.span() for m in _NOT_A_QUANTITY.finditer(self._text, self._lo, self._hi)]
+            self._starts, self._ends = [s for s, _ in spans], [e for _, e in spans]
+        # The spans do not overlap, so ends are sorted like starts: a binary search finds the
+        # first span ending after `start` (a scan of all is quadratic in a long sentence).
+        i = bisect_right(self._ends, start)
+        return i < len(self._starts) and self._starts[i] < end
 
 
 def extract_quantities(text: str, sentences: Sequence[Sentence]) -> list[Quantity]:
@@ -437,8 +444,8 @@ def _quantities_in(text: str, lo: int, hi: int) -> list[_Draft]:
             resume = draft.end
             continue
         draft, resume, tally = _read_number(text, match, lo, hi, not_quantities)
-        if draft is None:
-            continue
+        if draft is None or not all(math.isfinite(v) for v in (draft.value, draft.value_max or 0.0)):
+            continue  # 400 digits, or 10**300 trillion: beyond what a float holds
         if draft.noun is None and draft.kind == "count" and draft.unit is None and (
                 tally or _TALLY_BEFORE.search(text, max(lo, draft.start - 12), draft.start)):
             if about_a_vote is None:

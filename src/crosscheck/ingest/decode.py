@@ -62,8 +62,12 @@ def decode_text(data: bytes, *, html: bool = False) -> str:
         raise InputError("binary file, not text")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and not data[:exc.start].isascii():
+            # UTF-8 (its other characters say so) cut inside its last character, as a
+            # capped download or a truncated copy is: only that character is lost, while
+            # detection would read the whole text in some other charset
+            return data[:exc.start].decode("utf-8")
     if html:
         declared = _HTML_CHARSET.search(data[:4096])
         if declared:

@@ -6,6 +6,7 @@ the same guarded URL path as any other URL.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -26,13 +27,21 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
     """The entries of an RSS or Atom document, in feed order; InputError if it is not a feed."""
     import feedparser
 
-    parsed = feedparser.parse(body)
+    # As a file object: given bytes, feedparser first tries them as a local file name,
+    # so a body such as b"/etc/passwd" or b"/dev/zero" would be read from this machine.
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except Exception as exc:  # it reads almost anything, yet raises on a few odd documents
+        raise InputError(f"not a readable feed ({type(exc).__name__}) at {url}") from exc
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")
         if link:
-            # feeds may give links relative to themselves
-            entries.append(FeedEntry(link=urljoin(url, link), title=entry.get("title"),
+            try:
+                link = urljoin(url, link)  # feeds may give links relative to themselves
+            except ValueError:  # "http://[::1": a malformed link, not a page to fetch
+                continue
+            entries.append(FeedEntry(link=link, title=entry.get("title"),
                                      published=entry.get("published") or entry.get("updated")))
     if parsed.bozo and not entries:
         # feedparser reads almost anything; broken markup that yields no link is no feed

@@ -157,7 +157,10 @@ def make_article(fields: TextFields, *, source: str, external_id: str, options: 
 def _host(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed URL ("http://[::1") names no host
+        return None
     return host.removeprefix("www.") if host else None
 
 

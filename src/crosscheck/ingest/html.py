@@ -15,9 +15,11 @@ from .normalize import clean_text, normalized_for_identity
 from .published import parse_published
 from .text import TextFields, _BYLINE, derive_title, strip_trailing_boilerplate
 
+# [^<>], not [^>]: from each "<meta" of an unclosed run the search would read on to the
+# next ">" however far away, which is quadratic ("<meta " * 30000 took minutes).
 _PUBLISHED_META = re.compile(
-    r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|"""
-    r"""pubdate|publishdate|date|dc\.date)["'][^>]*>""", re.I)
+    r"""<meta[^<>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|"""
+    r"""pubdate|publishdate|date|dc\.date)["'][^<>]*>""", re.I)
 _CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.I)
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 
@@ -36,6 +38,9 @@ def parse_html(html: str, *, url: str | None = None) -> TextFields:
         except Exception as exc:  # trafilatura raises assorted lxml errors on garbage
             raise InputError(f"broken HTML ({type(exc).__name__}: {exc})") from exc
     if not extracted:
+        if _too_deep(html):
+            raise InputError("broken or empty HTML: no article text found (markup nested deeper than "
+                             "the HTML parser's limit of 256 levels)")
         raise InputError("broken or empty HTML: no article text found")
     doc = json.loads(extracted)
     lines = clean_text(doc.get("text") or "").split("\n")
@@ -65,6 +70,18 @@ def parse_html(html: str, *, url: str | None = None) -> TextFields:
         published=published,
         published_has_time=has_time,
     )
+
+
+def _too_deep(html: str) -> bool:
+    """Whether libxml2, which trafilatura parses with, gave up on the markup's depth."""
+    from lxml import etree
+
+    parser = etree.HTMLParser()
+    try:
+        etree.fromstring(html, parser)
+    except (etree.LxmlError, ValueError):
+        return False
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _published(html: str, fallback: str | None):

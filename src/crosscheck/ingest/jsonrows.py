@@ -7,18 +7,33 @@ and a large file never has to fit in memory at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from .errors import InputError
 
 OPTIONAL_FIELDS = ("id", "url", "title", "published", "outlet", "author", "language")
+# JSON escapes can spell what no text holds: "\u0000" (PostgreSQL refuses it) and a lone
+# surrogate (half an emoji a scraper cut in two), which not even UTF-8 can encode.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise InputError("invalid JSON (nested too deeply)") from exc
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # int() refuses a number of more than 4,300 digits
+        raise InputError("invalid JSON (a number too long to read)") from exc
 
 
 def iter_json_document(text: str) -> Iterator[tuple[int | None, dict[str, Any]]]:
     """Rows of a .json file: one object, a list of objects, or {"articles": [...]}."""
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
@@ -26,6 +41,8 @@ def iter_json_document(text: str) -> Iterator[tuple[int | None, dict[str, Any]]]
     if isinstance(data, dict):
         yield None, data
     elif isinstance(data, list):
+        if not data:  # else the file would vanish without a word
+            raise InputError("no articles: the JSON list is empty")
         for index, row in enumerate(data, start=1):
             yield index, row
     else:
@@ -34,7 +51,7 @@ def iter_json_document(text: str) -> Iterator[tuple[int | None, dict[str, Any]]]
 
 def parse_jsonl_line(line: str) -> dict[str, Any]:
     try:
-        row = json.loads(line.strip())
+        row = _loads(line.strip())
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON (column {exc.colno}: {exc.msg})") from exc
     return row
@@ -44,6 +61,8 @@ def validate_row(row: Any) -> dict[str, Any]:
     """Check a row's shape; the error names the field a user must fix."""
     if not isinstance(row, dict):
         raise InputError(f"expected a JSON object, got {type(row).__name__}")
+    row = {key: _LONE_SURROGATE.sub("\ufffd", value).replace("\x00", "") if isinstance(value, str) else value
+           for key, value in row.items()}
     has_text = isinstance(row.get("text"), str) and row["text"].strip()
     has_html = isinstance(row.get("html"), str) and row["html"].strip()
     if not (has_text or has_html):

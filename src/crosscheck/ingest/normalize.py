@@ -20,15 +20,21 @@ def canonical_url(url: str | None) -> str | None:
     """Lower-case host, https, no www., no fragment, no tracking parameters."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # "http://[::1", "http://host:99999": malformed, so no canonical form
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if parts.netloc.rpartition("@")[2].startswith("["):
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets: "https://::1:8080/" is no URL
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING_PARAMS.match(k)))
-    path = parts.path or "/"
+    path = parts.path.rstrip() or "/"  # a space before "?" ("/a ?b=1") outlives the strip() above
     if len(path) > 1:
         path = path.rstrip("/")
     return urlunsplit(("https", host, path, query, ""))
@@ -37,7 +43,9 @@ def canonical_url(url: str | None) -> str | None:
 def clean_text(text: str) -> str:
     """Unicode-normalize, unify line endings and trim each paragraph."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    # NUL is not text and PostgreSQL refuses it; it gets here past the binary sniff of
+    # a file's first 8 kB, or from a JSON "\u0000".
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\x00", "")
     paragraphs = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(p for p in paragraphs if p)
 

@@ -30,8 +30,11 @@ _FIELD_KEYS = {
     "url": "url", "link": "url",
     "language": "language", "lang": "language",
 }
-_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|al|bin|la|le))*"
-_BYLINE = re.compile(rf"^(?:by|written by|words by)\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+# Case-insensitive, so a word of a name is any word, and "de", "van" or "and" need no
+# alternatives of their own: such alternatives give each word two ways to match, and
+# a line that is no byline ("By Xandandand...!") then backtracks exponentially.
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+_BYLINE = re.compile(rf"^(?:by|written by|words by)\s+(?P<name>{_NAME}(?:\s*[,&]\s*{_NAME})*)"
                      r"(?:\s*[,|·–—-]\s*(?P<rest>.*))?$", re.I)
 _CAPTION = re.compile(
     r"^(?:photo|photograph|image|picture|illustration|caption|credit|file photo|video|watch)\b\s*[:|—–-]?"
@@ -63,6 +66,7 @@ _COPYRIGHT = re.compile(
     r"(?:[.|·].*|all rights reserved\.?)?$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
 _DERIVED_TITLE_WORDS = 14
+_DERIVED_TITLE_CHARS = 200  # the same cut for a first "sentence" of a few huge words (a pasted blob)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +151,18 @@ def parse_plain_text(raw: str, *, known_title: str | None = None) -> TextFields:
 
 def derive_title(text: str) -> str:
     """The body's first sentence, cut at a word boundary; callers mark it derived."""
-    first = _SENTENCE_END.split(text.split("\n", 1)[0], maxsplit=1)[0].strip()
+    parts = ["", text.split("\n", 1)[0]]
+    while len(parts) == 2 and not any(ch.isalnum() for ch in parts[0]):  # past a wordless ". " first
+        parts = _SENTENCE_END.split(parts[1], maxsplit=1)
+    first = parts[0].strip()
     words = first.split()
-    if len(words) <= _DERIVED_TITLE_WORDS:
-        return first.rstrip(".")
-    return " ".join(words[:_DERIVED_TITLE_WORDS]).rstrip(",;:") + "…"
+    if len(words) <= _DERIVED_TITLE_WORDS and len(first) <= _DERIVED_TITLE_CHARS:
+        return first.rstrip(".") or first
+    title = " ".join(words[:_DERIVED_TITLE_WORDS])
+    if len(title) > _DERIVED_TITLE_CHARS:
+        title = title[:_DERIVED_TITLE_CHARS]
+        title = title.rsplit(" ", 1)[0] if " " in title else title
+    return title.rstrip(",;:") + "…"
 
 
 def strip_trailing_boilerplate(text: str) -> str:

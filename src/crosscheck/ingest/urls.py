@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -35,6 +36,8 @@ def system_resolver(host: str, port: int) -> list[str]:
         return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
     except socket.gaierror as exc:
         raise InputError(f"cannot resolve host {host!r} ({exc.strerror})") from exc
+    except UnicodeError as exc:  # "..", a label over 63 characters: IDNA cannot encode it
+        raise InputError(f"cannot resolve host {host!r} (not a valid host name)") from exc
 
 
 def forbidden_reason(address: str) -> str | None:
@@ -66,14 +69,17 @@ class Fetched:
 
 
 def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # "http://[::1", "http://host:99999"
+        raise InputError(f"malformed URL {url[:200]!r} ({exc})") from exc
     if parts.scheme not in ("http", "https"):
         raise InputError(f"unsupported URL scheme {parts.scheme or '(none)'!r}: only http and https")
     if not parts.hostname:
         raise InputError("URL has no host")
     if allow_private:
         return
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     for address in resolve(parts.hostname, port):
         reason = forbidden_reason(address)
         if reason:
@@ -90,7 +96,8 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
     With raise_for_status=False an HTTP error status comes back as Fetched.status
     (with its body) instead of an InputError."""
     with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport,
-                      headers={"User-Agent": USER_AGENT, **(headers or {})}) as client:
+                      headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
+                               **(headers or {})}) as client:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             check_url(current, allow_private=allow_private, resolve=resolve)
@@ -104,7 +111,10 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                         location = response.headers.get("location")
                         if not location:
                             raise InputError(f"redirect without a Location from {current}")
-                        current = urljoin(current, location)
+                        try:
+                            current = urljoin(current, location)
+                        except ValueError as exc:
+                            raise InputError(f"malformed redirect Location {location[:200]!r} from {current}") from exc
                         continue
                     failed = response.status_code >= 400
                     if failed and raise_for_status:
@@ -113,7 +123,7 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                     if accept and content_type not in accept and not failed:
                         raise InputError(f"unexpected content type {content_type or '(none)'!r} from {current}")
                     body = bytearray()
-                    for chunk in response.iter_bytes():
+                    for chunk in _decoded(response, current):
                         body.extend(chunk)
                         if len(body) > max_bytes:
                             raise InputError(f"response from {current} exceeds {max_bytes:,} bytes")
@@ -123,9 +133,55 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                                    status=response.status_code)
             except httpx.TimeoutException as exc:
                 raise InputError(f"timed out fetching {current}") from exc
+            except httpx.InvalidURL as exc:  # no HTTPError: a URL urllib accepts and httpx does not
+                raise InputError(f"malformed URL {current[:200]!r} ({exc})") from exc
             except httpx.HTTPError as exc:
                 raise InputError(f"cannot fetch {current} ({type(exc).__name__}: {exc})") from exc
         raise InputError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+
+# Content codings undone here, not by httpx: httpx inflates each chunk read from the network
+# in one go, so 1 kB of nested gzip becomes a gigabyte in memory before any cap is checked.
+_DECOMPRESSORS = {
+    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "deflate": lambda: zlib.decompressobj(),  # zlib-wrapped; a raw stream is tried on its first error
+}
+_READ_SIZE = 64 * 1024  # bytes read, and bytes inflated, at a time
+
+
+def _decoded(response: httpx.Response, url: str) -> Iterator[bytes]:
+    """The response body with its content codings undone, in pieces of at most _READ_SIZE."""
+    if response.is_stream_consumed:
+        # a transport handed over a response it had already read, and so decoded (as a
+        # MockTransport does with Response(content=...)): nothing is left to inflate
+        return response.iter_bytes(_READ_SIZE)
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+    chunks: Iterator[bytes] = response.iter_raw(_READ_SIZE)
+    for coding in reversed([c for c in codings if c not in ("", "identity")]):  # the last applied comes off first
+        if coding not in _DECOMPRESSORS:
+            raise InputError(f"unsupported content encoding {coding!r} from {url}")
+        chunks = _inflate(chunks, coding, url)
+    return chunks
+
+
+def _inflate(chunks: Iterator[bytes], coding: str, url: str) -> Iterator[bytes]:
+    decompressor = _DECOMPRESSORS[coding]()
+    started = False
+    for chunk in chunks:
+        while chunk:
+            try:
+                piece = decompressor.decompress(chunk, _READ_SIZE)
+            except zlib.error as exc:
+                if coding == "deflate" and not started:  # servers send raw deflate too
+                    decompressor, started = zlib.decompressobj(-zlib.MAX_WBITS), True
+                    continue
+                raise InputError(f"cannot fetch {url} (corrupt {coding} content: {exc})") from exc
+            started = True
+            chunk = decompressor.unconsumed_tail
+            if piece:
+                yield piece
+    yield decompressor.flush()
 
 
 @dataclass
