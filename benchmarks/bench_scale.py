@@ -88,8 +88,10 @@ def growth_side(backend: str, sizes: str, probe: int) -> dict:
                     start = time.perf_counter()
                     report = engine.ingest([path])
                     elapsed = time.perf_counter() - start
-                    assert len(report.stored) == len(probe_rows), report.rejected[:3]
-                    result["per_article_ms"].append(1000 * elapsed / len(probe_rows))
+                    # a seed article with no name, figure or year to change comes out the same in
+                    # every copy, and is already stored: time per article actually stored
+                    assert report.stored and not report.rejected, report.rejected[:3]
+                    result["per_article_ms"].append(1000 * elapsed / len(report.stored))
                     print(f"  {backend} {step:>7} stored: {result['per_article_ms'][-1]:.1f} ms/article",
                           file=sys.stderr, flush=True)
                 if backend == "sqlite":
