@@ -59,14 +59,22 @@ def _pg_store() -> tuple[str, Callable[[], None]] | None:
 
 
 def growth_side(backend: str, sizes: str, probe: int) -> dict:
-    from make_corpus import build
+    from make_corpus import build, seed_stories
 
     from crosscheck import Engine
 
     steps = [int(s) for s in sizes.split(",")]
-    rows, _ = build(max(steps) + probe * len(steps), seed=3)
-    probes = [rows[len(rows) - probe * (i + 1):len(rows) - probe * i] for i in range(len(steps))]
-    fill = rows[:max(steps)]
+    fill, _ = build(max(steps), seed=3)
+    # Every probe copies the same seed stories (new names, figures, dates), so the probes
+    # differ only in what is already stored, not in their own story sizes.
+    seeds = seed_stories()
+    chosen, count = [], 0
+    for story in sorted(seeds, key=lambda s: (len(seeds[s]), s)):
+        if count >= probe:
+            break
+        chosen.append(story)
+        count += len(seeds[story])
+    probes = [build(count, seed=100 + i, only=chosen)[0] for i in range(len(steps))]
     result = {"backend": backend, "sizes": steps, "probe": probe, "per_article_ms": [], "fill_s": []}
     with tempfile.TemporaryDirectory() as tmp:
         if backend == "sqlite":

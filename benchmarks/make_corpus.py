@@ -97,11 +97,15 @@ def perturb(text: str, renames: dict[str, str], factor: float, years: int) -> st
     return NUMBER.sub(scale, text)
 
 
-def build(size: int, seed: int = 1) -> tuple[list[dict], dict[str, str]]:
+def build(size: int, seed: int = 1, only: list[str] | None = None) -> tuple[list[dict], dict[str, str]]:
+    """`size` articles (copies of the seed stories, round robin; of `only` those when given)
+    and their gold stories."""
     from crosscheck.analyze.entities import get_recognizer
 
     rng = random.Random(seed)
     seeds = seed_stories()
+    if only is not None:
+        seeds = {story: seeds[story] for story in only}
     recognizer = get_recognizer()
     names = {story: entity_words([r["text"] for r in rows], recognizer) for story, rows in seeds.items()}
     order = sorted(seeds)
@@ -111,7 +115,7 @@ def build(size: int, seed: int = 1) -> tuple[list[dict], dict[str, str]]:
     copy = 0
     while len(rows) < size:
         story = order[copy % len(order)]
-        variant = f"{story}#{copy // len(order)}"
+        variant = f"{story}#{copy // len(order)}@{seed}"
         copy += 1
         renames = {word: made_up_name(rng, 1) for word in names[story]}
         factor, years, days = rng.uniform(0.5, 2.0), rng.randint(1, 30), rng.randint(0, 364)
