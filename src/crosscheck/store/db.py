@@ -485,10 +485,14 @@ class Store:
 
 
 def _lock_schema(conn) -> None:
-    """Processes opening a new PostgreSQL store at once create its tables one after another
-    (until the transaction ends); SQLite's own write lock does the same there."""
+    """Processes opening a new store at once create its tables one after another (until the
+    transaction ends): an advisory lock on PostgreSQL; on SQLite, taking the write lock
+    first (the driver would otherwise start the transaction only at the first insert, after
+    the other process's CREATE TABLE)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _insert_new(conn, table):
