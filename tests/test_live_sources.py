@@ -120,6 +120,22 @@ def test_broken_opml_is_refused(text, message):
         opml_urls(text)
 
 
+def test_an_article_larger_than_a_feed_list_is_still_an_article(tmp_path, monkeypatch):
+    """Telling a .txt article from a list of URLs must not apply the list's size cap to it."""
+    from crosscheck.ingest import feedlists
+
+    monkeypatch.setattr(feedlists, "MAX_LIST_BYTES", 200)
+    article = tmp_path / "long.txt"
+    article.write_text("Harbour cranes stand idle\n" + "Dockworkers stopped work over pay. " * 20)
+    assert feedlists.read_feed_list(article) is None
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("https://a.example/feed\n" * 5)
+    assert feedlists.read_feed_list(listing) == ["https://a.example/feed"]
+    listing.write_text("https://a.example/feed\n" * 20)  # a list over the cap is refused, by name of the cap
+    with pytest.raises(InputError, match="file too large"):
+        feedlists.read_feed_list(listing)
+
+
 def test_a_broken_opml_file_is_rejected_by_name(tmp_path, db_path):
     bad = tmp_path / "feeds.opml"
     bad.write_text("<opml><body>")

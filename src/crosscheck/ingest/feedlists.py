@@ -50,10 +50,15 @@ def read_feed_list(path: Path) -> list[str] | None:
     if suffix not in (".opml", ".txt"):
         return None
     try:
+        if suffix == ".txt":
+            # Every .txt article passes here: look at its start only, so an article is read
+            # once (by its reader, under its own size cap), not twice.
+            with path.open("rb") as handle:
+                head = handle.read(4096).lstrip()
+            if not head[:8].lower().startswith((b"http://", b"https:/", b"#")):
+                return None
         data = read_capped(path, MAX_LIST_BYTES)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})") from exc
-    if suffix == ".txt" and not data.lstrip()[:8].lower().startswith((b"http://", b"https:/", b"#")):
-        return None  # cheap: an article does not start with a URL or a comment
     text = decode_text(data)
     return opml_urls(text) if suffix == ".opml" else url_list(text)
