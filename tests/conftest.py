@@ -77,6 +77,117 @@ def postgres_db() -> tuple[str, "Callable[[], None]"]:
     return f"{PG_ADMIN}{separator}options=-csearch_path%3D{schema}", drop
 
 
+def _pg_database_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_ADMIN).set(database=database).render_as_string(hide_password=False)
+
+
+def _pg_admin_run(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def postgres_database(template: str | None = None) -> tuple[str, "Callable[[], None]"]:
+    """A PostgreSQL database of its own (a copy of `template`'s database when given): unlike a
+    schema, a whole database can be copied in one statement, which is how a store built once
+    per session is handed to every module that needs one."""
+    import uuid
+
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    name = f"cc_{uuid.uuid4().hex[:16]}"
+    if template is None:
+        _pg_admin_run(f"CREATE DATABASE {name}")
+    else:
+        from sqlalchemy.engine import make_url
+
+        _pg_admin_run(f"CREATE DATABASE {name} TEMPLATE {make_url(template).database}")
+    return _pg_database_url(name), lambda: _pg_admin_run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def copy_store(source: str, directory: Path) -> tuple[str, "Callable[[], None]"]:
+    """A copy of a closed store (an SQLite file, or a PostgreSQL database of its own), so that
+    a test may write to it, and the function that removes the copy."""
+    if "://" not in source:
+        import sqlite3
+        import uuid
+
+        target = directory / f"copy-{uuid.uuid4().hex[:8]}.db"
+        reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+        try:
+            reader.backup(writer)
+        finally:
+            reader.close()
+            writer.close()
+        return str(target), lambda: None
+    return postgres_database(template=source)
+
+
+class BuiltStores:
+    """Stores built once per session and backend (the sample, the seeds), copied for each user."""
+
+    def __init__(self, backend: str, directory: Path):
+        self.backend, self.directory = backend, directory
+        self.built: dict[str, str] = {}
+        self.drops: list[Callable[[], None]] = []
+
+    def copy(self, name: str, build: Callable[[Engine], None]) -> str:
+        """A copy of store `name`, built by `build(engine)` on first use; dropped at session end."""
+        if name not in self.built:
+            if self.backend == "sqlite":
+                source = str(self.directory / f"{name}.db")
+            else:
+                source, drop = postgres_database()
+                self.drops.append(drop)
+            with Engine(source) as engine:
+                build(engine)
+            self.built[name] = source  # closed: a PostgreSQL template must have no one connected
+        url, drop = copy_store(self.built[name], self.directory)
+        self.drops.append(drop)
+        return url
+
+    def empty(self) -> str:
+        """A new, empty store of this backend; dropped at session end."""
+        import uuid
+
+        if self.backend == "sqlite":
+            return str(self.directory / f"empty-{uuid.uuid4().hex[:8]}.db")
+        url, drop = postgres_database()
+        self.drops.append(drop)
+        return url
+
+    def sample(self) -> str:
+        """A copy of a store holding the bundled sample, ingested and analysed."""
+        from crosscheck import sample_corpus_path
+
+        return self.copy("sample", lambda engine: _ingest_ok(engine, sample_corpus_path()))
+
+    def seeds(self) -> str:
+        """A copy of a store holding the five real seed articles (skips without ../shared)."""
+        seeds = require(SEEDS)
+        return self.copy("seeds", lambda engine: _ingest_ok(engine, seeds))
+
+
+def _ingest_ok(engine: Engine, path: Path) -> None:
+    report = engine.ingest([path])
+    assert report.ok, report.rejected[:3]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def stores(request, tmp_path_factory) -> BuiltStores:
+    """Per backend: `stores.sample()` / `stores.seeds()` give a test its own copy of a built store."""
+    if request.param == "postgresql" and postgres_problem():
+        pytest.skip(postgres_problem())
+    built = BuiltStores(request.param, tmp_path_factory.mktemp(f"stores-{request.param}"))
+    yield built
+    for drop in reversed(built.drops):
+        drop()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
@@ -105,6 +216,22 @@ def sql(db: str, statement: str, params: dict | None = None) -> list[tuple]:
         with engine.begin() as conn:
             result = conn.execute(text(statement), params or {})
             return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def dump_store(db: str) -> str:
+    """Every row of every table of a test store, as text (to show what a store keeps)."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    from crosscheck.store import resolve_db_url
+
+    engine = create_engine(resolve_db_url(db))
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.connect() as conn:
+            return "\n".join(repr(tuple(row)) for table in tables.sorted_tables for row in conn.execute(select(table)))
     finally:
         engine.dispose()
 

@@ -138,8 +138,8 @@ def test_atom_feeds_carry_real_titles_and_sentences(db_path, tmp_path):
 
 
 @pytest.fixture
-def site_db(tmp_path):
-    path = str(tmp_path / "web.db")
+def site_db(db_path):
+    path = db_path
     with Engine(path) as engine:
         engine.ingest([str(SAMPLE / "ferry_meridian_wire.txt"), str(SAMPLE / "ferry_harbor_ledger.txt")])
         story = engine.stories()[0].id

@@ -9,7 +9,7 @@ import pytest
 
 from crosscheck import Engine, sample_corpus_path
 from crosscheck.brief import clean_for_display
-from conftest import SEEDS, require, run_cli
+from conftest import run_cli
 
 
 @pytest.mark.parametrize("raw, shown", [
@@ -26,10 +26,8 @@ def test_display_cleaning_only_trims(raw, shown):
 
 
 @pytest.fixture(scope="module")
-def seed_brief(tmp_path_factory):
-    seeds = require(SEEDS)
-    with Engine(str(tmp_path_factory.mktemp("brief") / "s.db")) as engine:
-        engine.ingest([seeds])
+def seed_brief(stores):
+    with Engine(stores.seeds()) as engine:
         story = engine.stories()[0].id
         _, groups, _ = engine.cross_check(story)
         files = {a.id: a.external_id[:3] for a in engine.articles()}
@@ -71,11 +69,8 @@ def test_every_summary_sentence_maps_to_its_source_sentence(seed_brief):
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("sample") / "sample.db")
-    with Engine(db) as engine:
-        engine.ingest([sample_corpus_path()])
-    return db
+def sample_db(stores):
+    return stores.sample()
 
 
 def test_summary_respects_the_word_budget_and_names_its_outlets(sample_db):
@@ -99,11 +94,11 @@ def test_disputed_sentences_are_never_key_points(sample_db):
                 assert (s.label == "disputed") == ((s.article_id, s.source_text) in disputed)
 
 
-def test_briefing_is_cached_until_its_story_changes(tmp_path, monkeypatch):
+def test_briefing_is_cached_until_its_story_changes(db_path, monkeypatch):
     import crosscheck.engine as engine_module
 
     sample = sample_corpus_path()
-    with Engine(str(tmp_path / "c.db")) as engine:
+    with Engine(db_path) as engine:
         engine.ingest([sample / "ferry_meridian_wire.txt", sample / "ferry_lakeside_observer.html"])
         story = engine.stories()[0].id
         built = []
@@ -135,11 +130,11 @@ def test_cli_brief_formats(sample_db, tmp_path):
     assert run_cli("brief", "9999", "--db", sample_db).returncode == 1
 
 
-def test_html_escapes_article_text(tmp_path):
+def test_html_escapes_article_text(tmp_path, db_path):
     (tmp_path / "x.txt").write_text("Council <script>alert(1)</script> vote\n5 March 2026\n"
                                     "The council voted <b>7 to 2</b> on Monday to close the old library.\n"
                                     "Residents <img src=x onerror=alert(1)> protested outside.")
-    with Engine(str(tmp_path / "x.db")) as engine:
+    with Engine(db_path) as engine:
         engine.ingest([tmp_path / "x.txt"])
         from crosscheck.brief.render import to_html
         html = to_html(engine.briefing(engine.stories()[0].id))

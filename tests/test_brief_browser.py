@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-from crosscheck import Engine, sample_corpus_path
+from crosscheck import Engine
 from crosscheck.brief.render import to_html
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -44,10 +43,8 @@ svg => {
 """
 
 
-def test_html_briefing_renders_offline_in_chromium(sync_playwright, tmp_path):
-    with Engine(str(tmp_path / "brief.db")) as engine:
-        report = engine.ingest([sample_corpus_path()])
-        assert report.ok, [str(r) for r in report.rejected]
+def test_html_briefing_renders_offline_in_chromium(sync_playwright, stores, tmp_path):
+    with Engine(stores.sample()) as engine:
         story_id = engine.stories()[0].id  # the biggest story
         briefing = engine.briefing(story_id)
     assert briefing is not None and briefing.key_points

@@ -19,7 +19,7 @@ from crosscheck.claims.verdicts import judge, value_interval
 from crosscheck.ingest import ReadOptions, make_article
 from crosscheck.ingest.text import TextFields
 from crosscheck.records import Article, Claim
-from conftest import SEEDS, require, run_cli
+from conftest import run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -148,10 +148,8 @@ def test_figures_of_different_orders_are_not_aligned():
 # -- end to end -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def seed_story(tmp_path_factory):
-    seeds = require(SEEDS)
-    with Engine(str(tmp_path_factory.mktemp("claims") / "s.db")) as engine:
-        engine.ingest([seeds])
+def seed_story(stores):
+    with Engine(stores.seeds()) as engine:
         story_id = engine.stories()[0].id
         _, groups, timeline = engine.cross_check(story_id)
         ids = {a.id: a.external_id[:3] for a in engine.articles()}
@@ -190,20 +188,19 @@ def test_seed_timeline_orders_the_story(seed_story):
     assert positions == sorted(positions)
 
 
-def test_sample_verdicts_against_the_gold(tmp_path):
+def test_sample_verdicts_against_the_gold(stores):
     from bench_claims import score
 
-    with Engine(str(tmp_path / "sample.db")) as engine:
-        engine.ingest([sample_corpus_path()])
+    with Engine(stores.sample()) as engine:
         result = score(engine)
     assert result["precision"] >= 0.9 and result["recall"] >= 0.8, result
 
 
-def test_a_new_article_recomputes_only_its_own_story(tmp_path, monkeypatch):
+def test_a_new_article_recomputes_only_its_own_story(db_path, monkeypatch):
     import crosscheck.engine as engine_module
 
     sample = sample_corpus_path()
-    with Engine(str(tmp_path / "inc.db")) as engine:
+    with Engine(db_path) as engine:
         engine.ingest([sample / "ferry_meridian_wire.txt", sample / "treaty_valdoria_courier.html",
                        sample / "treaty_kesh_standard.txt"])
         stories = {s.title: s.id for s in engine.stories()}
@@ -219,8 +216,8 @@ def test_a_new_article_recomputes_only_its_own_story(tmp_path, monkeypatch):
         assert len(computed) == 1 and len(computed[0]) == 2  # only the ferry story, now two articles
 
 
-def test_cli_claims_and_timeline_json(tmp_path):
-    db = str(tmp_path / "cli.db")
+def test_cli_claims_and_timeline_json(db_path):
+    db = db_path
     assert run_cli("ingest", "--db", db, str(sample_corpus_path() / "wire_feed.jsonl")).returncode == 0
     story = json.loads(run_cli("stories", "--db", db, "--json").stdout)[0]["id"]
     claims = json.loads(run_cli("claims", str(story), "--db", db, "--json").stdout)

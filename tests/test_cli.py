@@ -50,8 +50,8 @@ def test_export_to_file_and_articles_json(db_path, mixed_inputs, tmp_path):
     assert {a["outlet"] for a in listed} == {None, "Wire", "wire.example"}
 
 
-def test_db_from_environment(tmp_path, mixed_inputs):
-    db = str(tmp_path / "env.db")
+def test_db_from_environment(db_path, mixed_inputs):
+    db = db_path
     assert run_cli("ingest", str(mixed_inputs), env={"CROSSCHECK_DB": db}).returncode == 0
     listed = json.loads(run_cli("articles", "--json", env={"CROSSCHECK_DB": db}).stdout)
     assert len(listed) == 3

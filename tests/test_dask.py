@@ -57,8 +57,8 @@ def test_dask_ingest_makes_the_same_stories_as_one_process(client, corpus, tmp_p
         assert engine.store.citations_of(list(range(1, 49))) == citations
 
 
-def test_ingest_command_with_a_local_cluster(tmp_path):
-    db = str(tmp_path / "cli.db")
+def test_ingest_command_with_a_local_cluster(db_path):
+    db = db_path
     done = run_cli("ingest", "--db", db, "--quiet", "--dask", "local", "--dask-workers", "1",
                    str(sample_corpus_path()))
     assert done.returncode == 0, done.stderr

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -18,11 +17,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect
 
-from crosscheck import Engine, sample_corpus_path
+from crosscheck import Engine
 from crosscheck.store import SCHEMA_VERSION, Store
 from crosscheck.web import create_app
 from crosscheck.web.security import DiscussionSettings, hash_password
+
+from conftest import copy_store, dump_store, sql
 
 PASSWORD = "correct horse battery"
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>',
@@ -41,23 +43,18 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("discussion") / "sample.db"
-    with Engine(str(path)) as engine:
-        assert engine.ingest([sample_corpus_path()]).ok
+def sample_store(stores):
+    db = stores.sample()  # built once, never written: each test writes to its own copy
+    with Engine(db) as engine:
         ids = [s.id for s in engine.stories()]
-    return path, ids
+    return db, ids
 
 
 @pytest.fixture
 def db(sample_store, tmp_path) -> str:
-    source, target = sqlite3.connect(sample_store[0]), sqlite3.connect(tmp_path / "discussion.db")
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return str(tmp_path / "discussion.db")
+    copy, drop = copy_store(sample_store[0], tmp_path)
+    yield copy
+    drop()
 
 
 @pytest.fixture
@@ -178,10 +175,9 @@ def test_sign_up_sign_in_sign_out(make_client, client, db):
     assert "Signed in as <strong>alice</strong>" in home and 'action="/signout"' in home
 
     # the database keeps an argon2 hash and the token's SHA-256, never the password or the token
-    with sqlite3.connect(db) as conn:
-        (stored_hash,) = conn.execute("SELECT password_hash FROM users WHERE username = 'alice'").fetchone()
-        hashes = [r[0] for r in conn.execute("SELECT token_hash FROM sessions")]
-        dump = "\n".join(conn.iterdump())
+    [(stored_hash,)] = sql(db, "SELECT password_hash FROM users WHERE username = 'alice'")
+    hashes = [r[0] for r in sql(db, "SELECT token_hash FROM sessions")]
+    dump = dump_store(db)
     assert stored_hash.startswith("$argon2id$") and PASSWORD not in dump and token not in dump
     assert hashes == [hashlib.sha256(token.encode()).hexdigest()]
 
@@ -545,8 +541,7 @@ def test_admins_hide_delete_and_suspend(make_client, db, clock, story_ids):
 
     assert admin.post(f"/comments/{other}/delete", data={"csrf_token": csrf(admin)}).status_code == 303
     assert "Something useful." not in all_bodies(comments(bob, sid))
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT status, body FROM comments WHERE id = ?", (other,)).fetchone() == ("deleted", "")
+    assert sql(db, "SELECT status, body FROM comments WHERE id = :id", {"id": other}) == [("deleted", "")]
 
     response = admin.post("/moderation/suspend", data={"username": "alice", "csrf_token": csrf(admin)})
     assert response.status_code == 303
@@ -565,8 +560,8 @@ def test_admins_hide_delete_and_suspend(make_client, db, clock, story_ids):
 
 def test_a_suspended_account_has_no_session_even_if_one_is_left(make_client, db, story_ids):
     alice = reader(make_client, "alice")
-    with sqlite3.connect(db) as conn:  # suspended behind the app's back: its sessions are still stored
-        conn.execute("UPDATE users SET suspended = 1 WHERE username = 'alice'")
+    # suspended behind the app's back: its sessions are still stored
+    sql(db, "UPDATE users SET suspended = :yes WHERE username = 'alice'", {"yes": True})
     assert session(alice)["user"] is None
     assert alice.post(f"/stories/{story_ids[0]}/comments", data={"body": "x", "csrf_token": "x"}).status_code == 401
 
@@ -635,26 +630,25 @@ def test_comments_follow_a_merged_story(make_client, db, story_ids):
     old, new = story_ids[-1], story_ids[0]
     alice = reader(make_client, "alice")
     posted_id(post(alice, old, "Written on the smaller story."))
-    with sqlite3.connect(db) as conn:  # as if the clusterer merged `old` into `new`
-        conn.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old))
-        conn.execute("INSERT INTO story_redirects (old_id, new_id) VALUES (?, ?)", (old, new))
+    # as if the clusterer merged `old` into `new`
+    sql(db, "UPDATE story_articles SET story_id = :new WHERE story_id = :old", {"new": new, "old": old})
+    sql(db, "INSERT INTO story_redirects (old_id, new_id) VALUES (:old, :new)", {"new": new, "old": old})
     listing = comments(alice, old)
     assert listing["story_id"] == new and all_bodies(listing) == ["Written on the smaller story."]
     assert "Written on the smaller story." in alice.get(f"/stories/{new}").text
 
 
-def test_schema_version_5_migrates_an_older_store(tmp_path):
-    path = tmp_path / "old.db"
-    Store(str(path)).close()
-    with sqlite3.connect(path) as conn:
-        for table in ("comment_reports", "comments", "sessions", "login_attempts", "users"):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    with Store(str(path)) as store:
+def test_schema_version_5_migrates_an_older_store(db_path):
+    Store(db_path).close()
+    # as version 4 had it: none of the discussion tables, nor the version 6 ones that refer to users
+    for table in ("alert_deliveries", "follows", "feeds", "comment_reports", "comments", "sessions",
+                  "login_attempts", "users"):
+        sql(db_path, f"DROP TABLE {table}")
+    sql(db_path, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Store(db_path) as store:
         assert store.schema_version() == SCHEMA_VERSION >= 5
-    with sqlite3.connect(path) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"users", "sessions", "comments", "comment_reports", "login_attempts"} <= tables
+        tables = set(inspect(store.engine).get_table_names())
+    assert {"users", "sessions", "comments", "comment_reports", "login_attempts", "follows", "feeds"} <= tables
 
 
 def _admin_cli(*args: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -676,9 +670,8 @@ def test_admin_cli_creates_a_moderator(make_client, db, tmp_path):
     assert bad.returncode == 2
     plain = _admin_cli("reader1", "--db", db, "--password-stdin", stdin=PASSWORD + "\n", cwd=tmp_path)
     assert plain.returncode == 0 and "created user reader1" in plain.stdout
-    with sqlite3.connect(db) as conn:
-        rows = dict(conn.execute("SELECT username, is_admin FROM users"))
-        assert PASSWORD not in "\n".join(conn.iterdump())
+    rows = dict(sql(db, "SELECT username, is_admin FROM users"))
+    assert PASSWORD not in dump_store(db)
     assert rows == {"chief": 1, "reader1": 0}
 
     client = make_client()

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck import Engine, sample_corpus_path
 from crosscheck.web import create_app
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -35,14 +34,11 @@ _UNLABELLED_JS = """
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(stores):
     """The app over the sample store, served on 127.0.0.1; yields its base URL."""
     import uvicorn
 
-    db = str(tmp_path_factory.mktemp("discussion-browser") / "site.db")
-    with Engine(db) as engine:
-        assert engine.ingest([sample_corpus_path()]).ok
-    app = create_app(db)  # default cookie settings: plain http to 127.0.0.1 gets non-Secure cookies
+    app = create_app(stores.sample())  # default cookie settings: plain http to 127.0.0.1 gets non-Secure cookies
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

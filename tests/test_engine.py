@@ -9,12 +9,12 @@ BODY = ("Harbour cranes stood idle on Wednesday as dockworkers walked out over p
         "Port officials said talks would resume on Friday.")
 
 
-def test_no_sentence_is_embedded_twice(tmp_path):
+def test_no_sentence_is_embedded_twice(tmp_path, db_path):
     (tmp_path / "a.txt").write_text("Dockworkers strike\n4 March 2026\n" + BODY)
     # a rewrite: two sentences copied, one new
     (tmp_path / "b.txt").write_text("Port strike spreads\n4 March 2026\n" + BODY.rsplit("\n", 1)[0] +
                                     "\nShipping lines began diverting vessels to the north harbour.")
-    with Engine(str(tmp_path / "x.db")) as engine:
+    with Engine(db_path) as engine:
         encoded: list[str] = []
         real = engine.embedder.encode
         engine._embedder = type("Counting", (), {
@@ -26,9 +26,9 @@ def test_no_sentence_is_embedded_twice(tmp_path):
         assert encoded[3:] == ["Shipping lines began diverting vessels to the north harbour."]
 
 
-def test_articles_stored_but_not_analysed_are_analysed_next_run(tmp_path):
+def test_articles_stored_but_not_analysed_are_analysed_next_run(tmp_path, db_path):
     (tmp_path / "a.txt").write_text("Dockworkers strike\n4 March 2026\n" + BODY)
-    db = str(tmp_path / "x.db")
+    db = db_path
     with Engine(db) as engine:
         report = engine.ingest([tmp_path], analyze=False)  # as if killed before analysis
         assert len(report.stored) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -19,11 +18,8 @@ GOLD = Path(__file__).resolve().parent.parent / "benchmarks" / "gold" / "sample_
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    seeds = require(Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "seeds")
-    db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
-    with Engine(db) as engine:
-        assert engine.ingest([seeds]).ok
+def seeded(stores):
+    with Engine(stores.seeds()) as engine:
         yield engine
 
 
@@ -67,10 +63,8 @@ def test_seed_citations_to_ap_and_ndtv(seeded):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("sample") / "sample.db")
-    with Engine(db) as engine:
-        assert engine.ingest([sample_corpus_path()]).ok
+def sample(stores):
+    with Engine(stores.sample()) as engine:
         yield engine
 
 
@@ -118,19 +112,19 @@ def test_sample_outlet_citations_match_the_gold(sample):
         assert (ids[citation["article"]], citation["cites"]) in found, citation
 
 
-def test_arrival_order_does_not_change_the_sample_stories(sample, tmp_path):
+def test_arrival_order_does_not_change_the_sample_stories(sample, stores):
     reference = _partition(sample)
     files = [p for p in sample_corpus_path().iterdir() if p.is_file()]
     for seed in (1, 2):
         random.Random(seed).shuffle(files)
-        with Engine(str(tmp_path / f"shuffled{seed}.db")) as engine:
+        with Engine(stores.empty()) as engine:
             for path in files:
                 assert engine.ingest([path]).ok
             assert _partition(engine) == reference
 
 
-def test_merged_story_ids_redirect(tmp_path):
-    with Engine(str(tmp_path / "r.db")) as engine:
+def test_merged_story_ids_redirect(db_path):
+    with Engine(db_path) as engine:
         assert engine.ingest([sample_corpus_path() / "wire_feed.jsonl"]).ok
         memberships = engine.store.story_memberships()
         keep, gone = sorted(memberships)[:2]
@@ -149,10 +143,10 @@ def _now():
     return datetime(2026, 1, 1)
 
 
-def test_seeds_stay_apart_from_ecb_stories(tmp_path):
+def test_seeds_stay_apart_from_ecb_stories(db_path):
     require(ECB_DEV)
     seeds = require(ECB_DEV.parent.parent / "corpus" / "seeds")
-    with Engine(str(tmp_path / "both.db")) as engine:
+    with Engine(db_path) as engine:
         assert engine.ingest([ECB_DEV, seeds]).ok
         rows = list(engine.export_rows())
     seed_stories = {r["story_id"] for r in rows if r["id"].endswith(".txt")}

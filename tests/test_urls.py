@@ -114,8 +114,8 @@ def loopback_site():
     server.shutdown()
 
 
-def test_ingest_a_url_from_a_loopback_server(loopback_site, tmp_path):
-    db = str(tmp_path / "u.db")
+def test_ingest_a_url_from_a_loopback_server(loopback_site, db_path):
+    db = db_path
     refused = run_cli("ingest", "--db", db, f"{loopback_site}/article")
     assert refused.returncode == 1 and "refusing to fetch from loopback address 127.0.0.1" in refused.stderr
     with Engine(db) as engine:
@@ -130,8 +130,8 @@ def test_ingest_a_url_from_a_loopback_server(loopback_site, tmp_path):
     assert "stored 0, already stored 1" in again.stdout
 
 
-def test_ingest_a_feed_fetches_each_linked_article(loopback_site, tmp_path):
-    with Engine(str(tmp_path / "f.db")) as engine:
+def test_ingest_a_feed_fetches_each_linked_article(loopback_site, db_path):
+    with Engine(db_path) as engine:
         report = engine.ingest([f"{loopback_site}/feed.xml"], allow_private=True)
         assert len(report.stored) == 2 and not report.rejected, report.rejected
         assert sorted(a.title for a in engine.articles()) == ["Bridge reopens", "Ferry returns"]

@@ -7,16 +7,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from crosscheck import Engine, sample_corpus_path
 from crosscheck.web import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("web") / "web.db")
-    with Engine(db) as engine:
-        engine.ingest([sample_corpus_path()])
-    with TestClient(create_app(db)) as test_client:
+def client(stores):
+    with TestClient(create_app(stores.sample())) as test_client:
         yield test_client
 
 
