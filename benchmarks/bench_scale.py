@@ -1,6 +1,7 @@
 """Scale: cost growth with store size, Dask throughput, vector-index recall, peak memory.
 
     python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--probe 100] [--dask-articles 5000]
+                                     [--only growth|dask] [--backends sqlite,postgresql]
 
 - growth: the store is filled from a synthetic corpus (make_corpus.py) to each size;
   at each size a probe of articles new to the store is ingested and analysed, and its
@@ -164,13 +165,14 @@ def main() -> None:
     parser.add_argument("--probe", type=int, default=100)
     parser.add_argument("--dask-articles", type=int, default=5000)
     parser.add_argument("--only", choices=["growth", "dask"], default=None)
+    parser.add_argument("--backends", default="sqlite,postgresql", help="growth on these (comma-separated)")
     args = parser.parse_args()
     from crosscheck.stories.scoring import bcubed
 
     payload: dict = {}
     if args.only in (None, "growth"):
         payload["growth"] = []
-        for backend in ("sqlite", "postgresql"):
+        for backend in args.backends.split(","):
             side = run_child(__file__, "growth", backend, args.sizes, str(args.probe))
             payload["growth"].append(side)
             if side.get("skipped"):

@@ -153,3 +153,28 @@ def test_seeds_stay_apart_from_ecb_stories(db_path):
     assert len(seed_stories) == 1
     shared = [r for r in rows if r["story_id"] in seed_stories and not r["id"].endswith(".txt")]
     assert shared == []
+
+
+def test_an_article_keeps_only_its_closest_near_duplicates(db_path, tmp_path):
+    from crosscheck.stories.provenance import NEAR_DUPLICATE_LIMIT
+
+    body = ("The harbour authority of Vellmar closed the northern pier on Tuesday after inspectors found "
+            "cracks in three of its pillars. Ferries to the islands will leave from the southern quay "
+            "until repairs are finished, the authority said in a statement. Repairs are expected to take "
+            "several weeks, and the cost has not been estimated. Local traders said the closure would hurt "
+            "the summer trade, which depends on visitors arriving by ferry.")
+    # five copies with a long tail of their own (further from the last article), then close ones
+    tails = [5] * 5 + [1] * NEAR_DUPLICATE_LIMIT + [1]
+    with Engine(db_path) as engine:
+        for i, notes in enumerate(tails):  # one at a time, as a wire story reaches outlet after outlet
+            tail = " ".join(f"Harbour note {i}-{k} was added by the desk." for k in range(notes))
+            path = tmp_path / f"copy{i}.json"
+            path.write_text(json.dumps({"id": f"copy{i}", "outlet": f"Outlet {chr(65 + i)}",
+                                        "title": "Vellmar pier closed", "published": f"2026-05-{i + 1:02d}T08:00",
+                                        "text": f"{body} {tail}"}))
+            assert engine.ingest([path]).ok
+        ids = {a.external_id: a.id for a in engine.articles()}
+        last = ids[f"copy{len(tails) - 1}"]
+        near = [(other, sim) for article, other, sim in engine.store.near_duplicates_among([last]) if article == last]
+    assert len(near) == NEAR_DUPLICATE_LIMIT  # fifteen earlier copies are near; the closest ten are kept
+    assert {other for other, _ in near} == {ids[f"copy{i}"] for i in range(5, 5 + NEAR_DUPLICATE_LIMIT)}

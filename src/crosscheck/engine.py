@@ -86,7 +86,10 @@ class Engine:
         self._clusterer: StoryClusterer | None = None
         self._generation = -1  # the store's placement_generation the clusterer has seen
         self._near_index: NearDuplicateIndex | None = None
-        self._compared: set[tuple[int, int]] | None = None
+        # stored outlet names, and the last article id they were read up to (articles never change outlet)
+        self._outlet_names: set[str] = set()
+        self._outlets_upto = 0
+        self._outlet_index: dict[str, str] | None = None
         self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
         self._published: dict[int, date | None] = {}
         # story id -> (its members, their summary), for stories()
@@ -248,26 +251,38 @@ class Engine:
         stays here, in article order."""
         if dask is not None:
             return self._analyze_pending_on(dask, progress)
-        total = done = 0
+        total = done = last_id = 0
         while True:
-            pending = self.store.articles_without_analysis(limit=ANALYSIS_BATCH)
+            # after the last batch: searching from the first article again costs a pass over
+            # every analysed one per batch, which grows with the store
+            pending = self.store.articles_without_analysis(limit=ANALYSIS_BATCH, after_id=last_id)
             if not pending:
                 return done
+            last_id = pending[-1].id
             total = max(total, done + len(pending))
             self._analyze_batch(pending)
             done += len(pending)
             if progress:
                 progress("analyze", done, total, pending[-1].title or "")
 
+    def _known_outlets(self) -> dict[str, str]:
+        """Every stored outlet name, indexed for citation matching; reads only articles new since
+        the last call, so a batch's cost does not grow with the store."""
+        names, self._outlets_upto = self.store.outlets(after_id=self._outlets_upto)
+        if names - self._outlet_names or self._outlet_index is None:
+            self._outlet_names |= names
+            self._outlet_index = outlet_index(sorted(self._outlet_names))
+        return self._outlet_index
+
     def _analyze_batch(self, batch: list[Article]) -> None:
-        outlets = outlet_index(self.store.outlets())
+        outlets = self._known_outlets()
         analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
         self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
 
     def _analyze_pending_on(self, client, progress: Progress | None) -> int:
         from .scale import analyze_task
 
-        outlets = outlet_index(self.store.outlets())
+        outlets = self._known_outlets()
         ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         in_flight: deque = deque()
         last_id = done = 0
@@ -306,7 +321,6 @@ class Engine:
         if self._clusterer is not None and generation != self._generation:
             self._clusterer.sync(self.store.story_memberships())
             self._near_index = None  # reloaded from the store when next needed
-            self._compared = None
         self._generation = generation
         return self._get_clusterer()
 
@@ -418,16 +432,14 @@ class Engine:
     def _reuse_for(self, change: StoryChange, article_id: int,
                    near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:
         """Compare every article new to a story with the story's other members (and the new
-        article with its near-duplicates), each pair once."""
-        if self._compared is None:
-            self._compared = self.store.compared_pairs()
+        article with its closest near-duplicates), each pair once."""
         pairs: set[tuple[int, int]] = set()
         for story, joined in change.joined.items():
             members = change.memberships.get(story, [])
             for new in joined:
                 pairs.update((min(new, m), max(new, m)) for m in members if m != new)
         pairs.update((min(article_id, n), max(article_id, n)) for n in near)
-        pairs -= self._compared
+        pairs -= self.store.compared_among(pairs)
         reuse: list[SentenceReuse] = []
         for first, second in sorted(pairs):
             a, b = self._sentences_of(first), self._sentences_of(second)
@@ -435,7 +447,6 @@ class Engine:
                 continue
             source, derived = source_and_derived(a, b)
             reuse.extend(find_reuse(source, derived))
-        self._compared.update(pairs)
         return reuse, sorted(pairs)
 
     def _sentences_of(self, article_id: int) -> ArticleSentences | None:

@@ -8,7 +8,7 @@ writers can never leave a half-stored or double-stored article.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ArgumentError
 
@@ -184,10 +184,14 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(articles)).scalar_one()
 
-    def outlets(self) -> list[str]:
+    def outlets(self, after_id: int = 0) -> tuple[set[str], int]:
+        """The outlet names of articles after `after_id`, and the last article id read."""
         with self.engine.connect() as conn:
-            return [r[0] for r in conn.execute(select(articles.c.outlet).where(articles.c.outlet.is_not(None))
-                                               .distinct())]
+            last = conn.execute(select(func.max(articles.c.id))).scalar() or after_id
+            names = {r[0] for r in conn.execute(
+                select(articles.c.outlet).where(articles.c.outlet.is_not(None), articles.c.id > after_id,
+                                                articles.c.id <= last).distinct())}
+        return names, last
 
     # -- analysis -------------------------------------------------------------
     def articles_without_analysis(self, limit: int = 1000, after_id: int = 0) -> list[Article]:
@@ -381,9 +385,15 @@ class Store:
             return dict(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
                                      .where(article_features.c.minhash.is_not(None))).all())
 
-    def compared_pairs(self) -> set[tuple[int, int]]:
+    def compared_among(self, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Those of `pairs` (first id < second id) already compared for sentence reuse."""
+        found: set[tuple[int, int]] = set()
         with self.engine.connect() as conn:
-            return {(a, b) for a, b in conn.execute(select(compared_pairs.c.first_id, compared_pairs.c.second_id))}
+            for chunk in _chunks(sorted(pairs), 300):
+                found.update((a, b) for a, b in conn.execute(
+                    select(compared_pairs.c.first_id, compared_pairs.c.second_id)
+                    .where(tuple_(compared_pairs.c.first_id, compared_pairs.c.second_id).in_(chunk))))
+        return found
 
     def articles_by_id(self, article_ids) -> dict[int, Article]:
         found = {}

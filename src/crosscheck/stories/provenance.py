@@ -23,6 +23,9 @@ NUM_PERM = 128
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.3  # estimated Jaccard of 5-word shingles; a rewrite that drops
 # a few paragraphs and edits the rest scores about 0.45, independent reports under 0.05
+# A wire story run by hundreds of outlets has hundreds of near-duplicates; comparing each new copy
+# sentence by sentence with all of them grows with the store. The closest ones tell who it reuses.
+NEAR_DUPLICATE_LIMIT = 10
 VERBATIM_JACCARD = 0.6  # word-trigram overlap for "the same sentence, lightly edited"
 PARAPHRASE_COSINE = 0.84  # embedding similarity for "the same statement, reworded"
 MIN_SENTENCE_WORDS = 6  # shorter sentences ("Conclusion", "He agreed.") match by accident
@@ -66,15 +69,17 @@ class NearDuplicateIndex:
             self._lsh.insert(article_id, signature)
             self._signatures[article_id] = signature
 
-    def near(self, signature: MinHash, exclude: int | None = None) -> list[tuple[int, float]]:
-        """Stored articles whose estimated shingle Jaccard reaches the threshold."""
+    def near(self, signature: MinHash, exclude: int | None = None,
+             limit: int = NEAR_DUPLICATE_LIMIT) -> list[tuple[int, float]]:
+        """The (at most `limit`) stored articles most like this one, of those whose estimated
+        shingle Jaccard reaches the threshold; on a tie the earlier stored first."""
         found = []
         for other in self._lsh.query(signature):
             if other != exclude:
                 similarity = signature.jaccard(self._signatures[other])
                 if similarity >= NEAR_DUPLICATE_THRESHOLD:
                     found.append((other, similarity))
-        return sorted(found, key=lambda pair: -pair[1])
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
 @dataclass(frozen=True, slots=True)
