@@ -42,6 +42,16 @@ BACKENDS = [b for b in os.environ.get("CROSSCHECK_TEST_BACKENDS", "sqlite,postgr
 _pg_problem: list[str | None] = []
 
 
+def skip_without_postgres() -> None:
+    """Skip, saying why, when PostgreSQL cannot be used; CI (CROSSCHECK_REQUIRE_POSTGRES=1) fails instead,
+    so that a green CI always means both backends passed."""
+    problem = postgres_problem()
+    if problem and os.environ.get("CROSSCHECK_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"{problem}, and CROSSCHECK_REQUIRE_POSTGRES=1 asks for it", pytrace=False)
+    if problem:
+        pytest.skip(problem)
+
+
 def postgres_problem() -> str | None:
     """Why PostgreSQL cannot be used for tests here, or None when it can (asked once)."""
     if not _pg_problem:
@@ -62,9 +72,7 @@ def postgres_db() -> tuple[str, "Callable[[], None]"]:
 
     import psycopg
 
-    problem = postgres_problem()
-    if problem:
-        pytest.skip(problem)
+    skip_without_postgres()
     schema = f"cc_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -96,9 +104,7 @@ def postgres_database(template: str | None = None) -> tuple[str, "Callable[[], N
     per session is handed to every module that needs one."""
     import uuid
 
-    problem = postgres_problem()
-    if problem:
-        pytest.skip(problem)
+    skip_without_postgres()
     name = f"cc_{uuid.uuid4().hex[:16]}"
     if template is None:
         _pg_admin_run(f"CREATE DATABASE {name}")
@@ -180,8 +186,8 @@ def _ingest_ok(engine: Engine, path: Path) -> None:
 @pytest.fixture(scope="session", params=BACKENDS)
 def stores(request, tmp_path_factory) -> BuiltStores:
     """Per backend: `stores.sample()` / `stores.seeds()` give a test its own copy of a built store."""
-    if request.param == "postgresql" and postgres_problem():
-        pytest.skip(postgres_problem())
+    if request.param == "postgresql":
+        skip_without_postgres()
     built = BuiltStores(request.param, tmp_path_factory.mktemp(f"stores-{request.param}"))
     yield built
     for drop in reversed(built.drops):
