@@ -2,7 +2,9 @@
 
 Every article must end up stored exactly once, analysed once, in exactly one story, and
 no story may be handed out twice: on PostgreSQL (advisory lock on placement) and on SQLite
-(one writer at a time, a lock file for placement).
+(one writer at a time, a lock file for placement). Each article is also analysed by one
+of the two processes only: on PostgreSQL they claim pending articles; on SQLite a
+process skips, at placement, what the other placed meanwhile.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def test_two_ingest_processes_with_overlapping_inputs(tmp_path, db_path):
         assert run.returncode == 0, stderr
     stored = [int(stdout.rsplit("stored ", 2)[1].split(",")[0]) for stdout, _ in outputs]
     assert sum(stored) == expected  # each article stored by exactly one of them
+    analysed = [int(stdout.rsplit("analysed ", 1)[1].split()[0]) for stdout, _ in outputs]
+    assert sum(analysed) == expected  # and analysed by exactly one
 
     [(articles, hashes)] = sql(db_path, "SELECT count(*), count(DISTINCT content_hash) FROM articles")
     assert articles == hashes == expected

@@ -150,3 +150,24 @@ def test_postgresql_url_is_a_working_store():
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_concurrent_processes_claim_different_pending_articles(db_path, backend):
+    with Store(db_path) as first, Store(db_path) as second:
+        ids = [first.add_article(_article(f"Report number {i} on the harbour works.", source=f"s{i}")).article.id
+               for i in range(10)]
+        mine, last = first.claim_pending(4)
+        assert [a.id for a in mine] == ids[:4] and last == ids[3]
+        theirs, _ = second.claim_pending(4)
+        if backend == "sqlite":  # one writer at a time: nothing to split, so nothing is claimed
+            assert [a.id for a in theirs] == ids[:4]
+            return
+        assert [a.id for a in theirs] == ids[4:8]  # not the ones the first holds
+        rest, last = second.claim_pending(4, after_id=ids[7])
+        assert [a.id for a in rest] == ids[8:] and last == ids[-1]
+        assert second.claim_pending(4, after_id=ids[-1]) == ([], None)  # nothing pending after the last
+        first.release_claims(a.id for a in mine[:2])
+        again, _ = second.claim_pending(4)
+        assert [a.id for a in again] == ids[:2]  # released ones come back; the other two are still held
+    with Store(db_path) as third:  # a closed (or killed) process's claims are gone with its session
+        assert [a.id for a in third.claim_pending(20)[0]] == ids

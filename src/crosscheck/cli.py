@@ -134,7 +134,7 @@ def _print_report(report: IngestReport) -> None:
         out.print(f"already stored: {outcome.input_source} is article {outcome.article.id} "
                   f"(same {outcome.matched_on})", highlight=False, markup=False)
     out.print(f"stored {len(report.stored)}, already stored {len(report.already_stored)}, "
-              f"rejected {len(report.rejected)}", highlight=False, markup=False)
+              f"rejected {len(report.rejected)}, analysed {report.analysed}", highlight=False, markup=False)
 
 
 @app.command()

@@ -133,7 +133,7 @@ class Engine:
             if progress:
                 progress("read", done, len(found), str(item.source if isinstance(item, Rejection) else item))
         if analyze:
-            self.analyze_pending(progress=progress, dask=dask)
+            report.analysed = self.analyze_pending(progress=progress, dask=dask)
             self.check_alerts()
         return report
 
@@ -246,23 +246,26 @@ class Engine:
         return self._recognizer
 
     def analyze_pending(self, progress: Progress | None = None, dask=None) -> int:
-        """Analyse and place in stories every stored article not analysed yet. With a Dask
+        """Analyse and place in stories every stored article not analysed yet (and not being
+        analysed by another process); how many this process placed. With a Dask
         client, analysis and embedding run on its workers, a few batches ahead; placing
         stays here, in article order."""
         if dask is not None:
             return self._analyze_pending_on(dask, progress)
-        total = done = last_id = 0
+        total = done = placed = last_id = 0
         while True:
             # after the last batch: searching from the first article again costs a pass over
             # every analysed one per batch, which grows with the store
-            pending = self.store.articles_without_analysis(limit=ANALYSIS_BATCH, after_id=last_id)
-            if not pending:
-                return done
-            last_id = pending[-1].id
-            total = max(total, done + len(pending))
-            self._analyze_batch(pending)
+            pending, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
+            if last_id is None:
+                return placed
+            try:
+                placed += self._analyze_batch(pending) if pending else 0
+            finally:
+                self.store.release_claims(a.id for a in pending)
             done += len(pending)
-            if progress:
+            total = max(total, done)
+            if progress and pending:
                 progress("analyze", done, total, pending[-1].title or "")
 
     def _known_outlets(self) -> dict[str, str]:
@@ -274,10 +277,10 @@ class Engine:
             self._outlet_index = outlet_index(sorted(self._outlet_names))
         return self._outlet_index
 
-    def _analyze_batch(self, batch: list[Article]) -> None:
+    def _analyze_batch(self, batch: list[Article]) -> int:
         outlets = self._known_outlets()
         analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
-        self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
+        return self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
 
     def _analyze_pending_on(self, client, progress: Progress | None) -> int:
         from .scale import analyze_task
@@ -285,28 +288,35 @@ class Engine:
         outlets = self._known_outlets()
         ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         in_flight: deque = deque()
-        last_id = done = 0
-        while True:
-            while len(in_flight) < ahead:
-                batch = self.store.articles_without_analysis(limit=ANALYSIS_BATCH, after_id=last_id)
-                if not batch:
-                    break
-                last_id = batch[-1].id
-                in_flight.append((batch, client.submit(analyze_task, batch, outlets, self._embedder_name,
-                                                       pure=False)))
-            if not in_flight:
-                return done
-            batch, future = in_flight.popleft()
-            analyses, vector_key, computed = future.result()
-            if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
-                computed = None
-            self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
-            done += len(batch)
-            if progress:
-                progress("analyze", done, done + sum(len(b) for b, _ in in_flight), batch[-1].title or "")
+        last_id, done, placed = 0, 0, 0
+        try:
+            while True:
+                while len(in_flight) < ahead and last_id is not None:
+                    batch, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
+                    if batch:
+                        in_flight.append((batch, client.submit(analyze_task, batch, outlets, self._embedder_name,
+                                                               pure=False)))
+                if not in_flight:
+                    return placed
+                batch, future = in_flight[0]
+                analyses, vector_key, computed = future.result()
+                if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
+                    computed = None
+                placed += self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
+                in_flight.popleft()
+                self.store.release_claims(a.id for a in batch)
+                done += len(batch)
+                if progress:
+                    progress("analyze", done, done + sum(len(b) for b, _ in in_flight), batch[-1].title or "")
+        finally:  # a failed batch: what is still in flight goes back to the pending pile
+            for batch, future in in_flight:
+                future.cancel()
+                self.store.release_claims(a.id for a in batch)
 
-    def _place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> None:
+    def _place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
+        """Place the batch's articles in stories; how many this process placed."""
         # Analysis runs in parallel across processes; placing in stories is one at a time.
+        placed = 0
         with self.store.placement_lock():
             clusterer = self._synced_clusterer()
             done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
@@ -314,6 +324,8 @@ class Engine:
                 if article.id not in done:
                     self._place(article, analysis, vectors, clusterer)
                     self._generation += 1
+                    placed += 1
+        return placed
 
     def _synced_clusterer(self) -> StoryClusterer:
         """The clusterer, caught up with what other processes stored (call under placement_lock)."""

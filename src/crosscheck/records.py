@@ -68,6 +68,7 @@ class IngestReport:
     already_stored: list[StoredOutcome] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     unchanged_feeds: list[str] = field(default_factory=list)  # answered 304 to a conditional GET
+    analysed: int = 0  # articles this run analysed and placed (its own, or others left pending)
 
     @property
     def ok(self) -> bool:

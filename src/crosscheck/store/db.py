@@ -15,6 +15,7 @@ from pathlib import Path
 
 import json
 import re
+import zlib
 from collections import defaultdict
 from datetime import date
 
@@ -70,6 +71,9 @@ class Store:
             raise StoreError(f"cannot open database {self.url}: {exc}") from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._claims = None  # see claim_pending
+        self._held: set[int] = set()
+        self._claim_space = 0
         self._migrate()
 
     # -- schema ---------------------------------------------------------------
@@ -194,6 +198,48 @@ class Store:
         return names, last
 
     # -- analysis -------------------------------------------------------------
+    def claim_pending(self, limit: int, after_id: int = 0) -> tuple[list[Article], int | None]:
+        """Up to `limit` articles after `after_id` that await analysis and that no other process
+        is analysing, now held by this one until release_claims(); and the last article id
+        looked at (None: nothing pending after `after_id`). On PostgreSQL each claim is a
+        session advisory lock, which the server drops if this process dies, so concurrent
+        ingest processes split the pending work instead of each doing all of it. SQLite has
+        one writer at a time; its pending articles are not claimed."""
+        if self.is_sqlite:
+            batch = self.articles_without_analysis(limit=limit, after_id=after_id)
+            return batch, (batch[-1].id if batch else None)
+        candidates = self.articles_without_analysis(limit=4 * limit, after_id=after_id)
+        if not candidates:
+            return [], None
+        conn = self._claims_connection()
+        # an advisory lock is re-entrant within its session: what this process holds is skipped here
+        claimed = set(conn.execute(text(
+            "SELECT id FROM unnest(CAST(:ids AS integer[])) AS pending(id) WHERE pg_try_advisory_lock(:space, id)"),
+            {"ids": [a.id for a in candidates if a.id not in self._held], "space": self._claim_space}).scalars())
+        self._held |= claimed
+        chosen = [a for a in candidates if a.id in claimed][:limit]
+        self.release_claims(claimed - {a.id for a in chosen})
+        # everything up to the last chosen one was looked at; with no claim, the whole window was
+        return chosen, (chosen[-1].id if len(chosen) == limit else candidates[-1].id)
+
+    def release_claims(self, article_ids: Iterable[int]) -> None:
+        ids = [i for i in article_ids if i in self._held]
+        self._held -= set(ids)
+        if ids and not self.is_sqlite:
+            self._claims_connection().execute(
+                text("SELECT pg_advisory_unlock(:space, id) FROM unnest(CAST(:ids AS integer[])) AS claimed(id)"),
+                {"ids": ids, "space": self._claim_space})
+
+    def _claims_connection(self):
+        """The one connection that holds this process's claims (session advisory locks live
+        as long as the session that took them)."""
+        if self._claims is None:
+            self._claims = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            schema = self._claims.execute(text("SELECT current_schema()")).scalar() or ""
+            # stores in different schemas of one database must not share claim ids
+            self._claim_space = zlib.crc32(f"claims:{schema}".encode()) & 0x7FFFFFFF
+        return self._claims
+
     def articles_without_analysis(self, limit: int = 1000, after_id: int = 0) -> list[Article]:
         query = (select(articles).outerjoin(analyses, analyses.c.article_id == articles.c.id)
                  .where(analyses.c.article_id.is_(None), articles.c.id > after_id)
@@ -485,6 +531,10 @@ class Store:
             conn.execute(_insert_new(conn, story_cache).values(story_id=story_id, kind=kind, key=key, data=data))
 
     def close(self) -> None:
+        if self._claims is not None:
+            self._claims.close()  # and with it, any claim still held
+            self._claims = None
+            self._held.clear()
         self.engine.dispose()
 
     def __enter__(self) -> "Store":
