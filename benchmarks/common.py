@@ -24,8 +24,8 @@ def machine() -> str:
 
 def run_child(script: str, *args: str) -> dict:
     """Run one measurement in a fresh process so peak memory is its own; the
-    child prints one JSON object as its last line."""
-    proc = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=True)
+    child prints one JSON object as its last line (its stderr, progress, shows as it runs)."""
+    proc = subprocess.run([sys.executable, script, *args], stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
