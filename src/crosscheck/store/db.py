@@ -218,9 +218,12 @@ class Store:
             {"ids": [a.id for a in candidates if a.id not in self._held], "space": self._claim_space}).scalars())
         self._held |= claimed
         chosen = [a for a in candidates if a.id in claimed][:limit]
-        self.release_claims(claimed - {a.id for a in chosen})
-        # everything up to the last chosen one was looked at; with no claim, the whole window was
-        return chosen, (chosen[-1].id if len(chosen) == limit else candidates[-1].id)
+        # everything up to the last chosen one was looked at; with fewer, the whole window was
+        last = chosen[-1].id if len(chosen) == limit else candidates[-1].id
+        # another process may have placed one and let go of it between the two queries
+        finished = self.analysed_ids([a.id for a in chosen]) if chosen else set()
+        self.release_claims(claimed - {a.id for a in chosen} | finished)
+        return [a for a in chosen if a.id not in finished], last
 
     def release_claims(self, article_ids: Iterable[int]) -> None:
         ids = [i for i in article_ids if i in self._held]
