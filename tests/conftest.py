@@ -190,8 +190,13 @@ def stores(request, tmp_path_factory) -> BuiltStores:
         skip_without_postgres()
     built = BuiltStores(request.param, tmp_path_factory.mktemp(f"stores-{request.param}"))
     yield built
+    failed = []
     for drop in reversed(built.drops):
-        drop()
+        try:
+            drop()
+        except Exception as exc:  # drop the rest all the same, then say what was left behind
+            failed.append(exc)
+    assert not failed, f"could not drop test stores: {failed}"
 
 
 @pytest.fixture(params=BACKENDS)

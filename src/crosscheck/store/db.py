@@ -35,6 +35,7 @@ DEFAULT_DB = "crosscheck.db"
 PLACEMENT_LOCK_KEY = 0x63726F73  # "cros": the advisory lock id of story placement
 SCHEMA_LOCK_KEY = 0x63726F74  # and of creating or migrating the schema
 ENV_VAR = "CROSSCHECK_DB"
+OUTLET_RESCAN = 1000  # see Store.outlets
 
 
 class StoreError(RuntimeError):
@@ -189,11 +190,14 @@ class Store:
             return conn.execute(select(func.count()).select_from(articles)).scalar_one()
 
     def outlets(self, after_id: int = 0) -> tuple[set[str], int]:
-        """The outlet names of articles after `after_id`, and the last article id read."""
+        """The outlet names of articles after `after_id`, and the last article id read. The
+        last OUTLET_RESCAN ids before `after_id` are read again: on PostgreSQL an id can
+        become visible after a higher one (its transaction committed later)."""
         with self.engine.connect() as conn:
             last = conn.execute(select(func.max(articles.c.id))).scalar() or after_id
             names = {r[0] for r in conn.execute(
-                select(articles.c.outlet).where(articles.c.outlet.is_not(None), articles.c.id > after_id,
+                select(articles.c.outlet).where(articles.c.outlet.is_not(None),
+                                                articles.c.id > after_id - OUTLET_RESCAN,
                                                 articles.c.id <= last).distinct())}
         return names, last
 
@@ -217,21 +221,25 @@ class Store:
             "SELECT id FROM unnest(CAST(:ids AS integer[])) AS pending(id) WHERE pg_try_advisory_lock(:space, id)"),
             {"ids": [a.id for a in candidates if a.id not in self._held], "space": self._claim_space}).scalars())
         self._held |= claimed
-        chosen = [a for a in candidates if a.id in claimed][:limit]
-        # everything up to the last chosen one was looked at; with fewer, the whole window was
-        last = chosen[-1].id if len(chosen) == limit else candidates[-1].id
-        # another process may have placed one and let go of it between the two queries
-        finished = self.analysed_ids([a.id for a in chosen]) if chosen else set()
-        self.release_claims(claimed - {a.id for a in chosen} | finished)
+        try:
+            chosen = [a for a in candidates if a.id in claimed][:limit]
+            # everything up to the last chosen one was looked at; with fewer, the whole window was
+            last = chosen[-1].id if len(chosen) == limit else candidates[-1].id
+            # another process may have placed one and let go of it between the two queries
+            finished = self.analysed_ids([a.id for a in chosen]) if chosen else set()
+            self.release_claims(claimed - {a.id for a in chosen} | finished)
+        except BaseException:
+            self.release_claims(claimed)  # nobody gets them: let others (and a later call) have them
+            raise
         return [a for a in chosen if a.id not in finished], last
 
     def release_claims(self, article_ids: Iterable[int]) -> None:
         ids = [i for i in article_ids if i in self._held]
-        self._held -= set(ids)
         if ids and not self.is_sqlite:
             self._claims_connection().execute(
                 text("SELECT pg_advisory_unlock(:space, id) FROM unnest(CAST(:ids AS integer[])) AS claimed(id)"),
                 {"ids": ids, "space": self._claim_space})
+        self._held -= set(ids)  # only once let go: a failed unlock stays held, and known, until close
 
     def _claims_connection(self):
         """The one connection that holds this process's claims (session advisory locks live
