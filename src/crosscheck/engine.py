@@ -89,6 +89,10 @@ class Engine:
         # stored outlet names, and the last article id they were read up to (articles never change outlet)
         self._outlet_names: set[str] = set()
         self._outlets_upto = 0
+        # every article up to this id was analysed, or left to the process that claimed it, when
+        # this engine last finished a pass: later passes start there (new articles get higher ids),
+        # so one that stores a single article does not walk the whole store
+        self._examined_upto = 0
         self._outlet_index: dict[str, str] | None = None
         self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
         self._published: dict[int, date | None] = {}
@@ -252,13 +256,16 @@ class Engine:
         stays here, in article order."""
         if dask is not None:
             return self._analyze_pending_on(dask, progress)
-        total = done = placed = last_id = 0
+        total = done = placed = 0
+        last_id = examined = self._examined_upto
         while True:
             # after the last batch: searching from the first article again costs a pass over
             # every analysed one per batch, which grows with the store
             pending, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
             if last_id is None:
+                self._examined_upto = examined
                 return placed
+            examined = last_id
             try:
                 placed += self._analyze_batch(pending) if pending else 0
             finally:
@@ -288,15 +295,18 @@ class Engine:
         outlets = self._known_outlets()
         ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         in_flight: deque = deque()
-        last_id, done, placed = 0, 0, 0
+        last_id = examined = self._examined_upto
+        done = placed = 0
         try:
             while True:
                 while len(in_flight) < ahead and last_id is not None:
                     batch, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
+                    examined = last_id if last_id is not None else examined
                     if batch:
                         in_flight.append((batch, client.submit(analyze_task, batch, outlets, self._embedder_name,
                                                                pure=False)))
                 if not in_flight:
+                    self._examined_upto = examined
                     return placed
                 batch, future = in_flight[0]
                 analyses, vector_key, computed = future.result()
