@@ -20,7 +20,7 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ArgumentError
 
@@ -444,12 +444,15 @@ class Store:
 
     def compared_among(self, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
         """Those of `pairs` (first id < second id) already compared for sentence reuse."""
+        wanted = set(pairs)
         found: set[tuple[int, int]] = set()
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(pairs), 300):
+            # by the key's first column, which the index serves: SQLite answers a row-value IN
+            # with a scan of the whole table, a cost that grew with the store
+            for chunk in _chunks(sorted({a for a, _ in wanted}), 300):
                 found.update((a, b) for a, b in conn.execute(
                     select(compared_pairs.c.first_id, compared_pairs.c.second_id)
-                    .where(tuple_(compared_pairs.c.first_id, compared_pairs.c.second_id).in_(chunk))))
+                    .where(compared_pairs.c.first_id.in_(chunk))) if (a, b) in wanted)
         return found
 
     def articles_by_id(self, article_ids) -> dict[int, Article]:
