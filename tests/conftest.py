@@ -68,27 +68,18 @@ def postgres_problem() -> str | None:
 
 def postgres_db() -> tuple[str, "Callable[[], None]"]:
     """A fresh, empty PostgreSQL store URL (a schema of its own) and the function that drops it."""
+    skip_without_postgres()
+    schema = _pg_name()
+    _pg_admin_run(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in PG_ADMIN else "?"
+    return (f"{PG_ADMIN}{separator}options=-csearch_path%3D{schema}",
+            lambda: _pg_admin_run(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+
+
+def _pg_name() -> str:
     import uuid
 
-    import psycopg
-
-    skip_without_postgres()
-    schema = f"cc_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-
-    def drop() -> None:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-    separator = "&" if "?" in PG_ADMIN else "?"
-    return f"{PG_ADMIN}{separator}options=-csearch_path%3D{schema}", drop
-
-
-def _pg_database_url(database: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(PG_ADMIN).set(database=database).render_as_string(hide_password=False)
+    return f"cc_{uuid.uuid4().hex[:16]}"
 
 
 def _pg_admin_run(statement: str) -> None:
@@ -102,17 +93,13 @@ def postgres_database(template: str | None = None) -> tuple[str, "Callable[[], N
     """A PostgreSQL database of its own (a copy of `template`'s database when given): unlike a
     schema, a whole database can be copied in one statement, which is how a store built once
     per session is handed to every module that needs one."""
-    import uuid
+    from sqlalchemy.engine import make_url
 
     skip_without_postgres()
-    name = f"cc_{uuid.uuid4().hex[:16]}"
-    if template is None:
-        _pg_admin_run(f"CREATE DATABASE {name}")
-    else:
-        from sqlalchemy.engine import make_url
-
-        _pg_admin_run(f"CREATE DATABASE {name} TEMPLATE {make_url(template).database}")
-    return _pg_database_url(name), lambda: _pg_admin_run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    name = _pg_name()
+    _pg_admin_run(f"CREATE DATABASE {name}" + (f" TEMPLATE {make_url(template).database}" if template else ""))
+    url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    return url, lambda: _pg_admin_run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def copy_store(source: str, directory: Path) -> tuple[str, "Callable[[], None]"]:
@@ -144,11 +131,7 @@ class BuiltStores:
     def copy(self, name: str, build: Callable[[Engine], None]) -> str:
         """A copy of store `name`, built by `build(engine)` on first use; dropped at session end."""
         if name not in self.built:
-            if self.backend == "sqlite":
-                source = str(self.directory / f"{name}.db")
-            else:
-                source, drop = postgres_database()
-                self.drops.append(drop)
+            source = self.empty()
             with Engine(source) as engine:
                 build(engine)
             self.built[name] = source  # closed: a PostgreSQL template must have no one connected

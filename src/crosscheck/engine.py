@@ -89,11 +89,11 @@ class Engine:
         # stored outlet names, and the last article id they were read up to (articles never change outlet)
         self._outlet_names: set[str] = set()
         self._outlets_upto = 0
+        self._outlet_index: dict[str, str] | None = None  # of _outlet_names, for citation matching
         # every article up to this id was analysed, or left to the process that claimed it, when
         # this engine last finished a pass: later passes start there (new articles get higher ids),
         # so one that stores a single article does not walk the whole store
         self._examined_upto = 0
-        self._outlet_index: dict[str, str] | None = None
         self._sentence_cache: OrderedDict[int, ArticleSentences] = OrderedDict()
         self._published: dict[int, date | None] = {}
         # story id -> (its members, their summary), for stories()
@@ -266,12 +266,12 @@ class Engine:
                 self._examined_upto = examined
                 return placed
             examined = last_id
+            total = max(total, done + len(pending))
             try:
                 placed += self._analyze_batch(pending) if pending else 0
             finally:
                 self.store.release_claims(a.id for a in pending)
             done += len(pending)
-            total = max(total, done)
             if progress and pending:
                 progress("analyze", done, total, pending[-1].title or "")
 
