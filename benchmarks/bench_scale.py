@@ -1,30 +1,32 @@
 """Scale: cost growth with store size, Dask throughput, vector-index recall, peak memory.
 
     python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--probe 100] [--dask-articles 5000]
-                                     [--only growth|dask] [--backends sqlite,postgresql]
+                                     [--only growth|dask] [--backends sqlite,postgresql] [--keep DIR]
 
-- growth: the store is filled from a synthetic corpus (make_corpus.py) to each size;
-  at each size a probe of articles new to the store is ingested and analysed, and its
-  time per article is reported, with its ratio to the smallest size. SQLite, and
-  PostgreSQL when one is reachable ($CROSSCHECK_BENCH_PG, a fresh schema).
+- growth: the store is filled from a synthetic corpus (make_corpus.py) to each size, and a
+  snapshot kept at each (with --keep DIR they outlive the run: a later run reuses them, or
+  resumes a fill cut short). Then, one after the other in one measuring phase, each
+  snapshot is copied and a probe of articles new to the store is ingested and analysed
+  into the copy by a fresh process, after a warm-up batch; its time per article is
+  reported, with its ratio to the smallest size. SQLite, and PostgreSQL when one is
+  reachable ($CROSSCHECK_BENCH_PG; snapshots are databases made from a template).
 - dask: the same articles ingested by one process, and with a local Dask cluster of 1
   and of 2 workers, in the same run; BCubed F1 of each Dask run's stories against the
   single process's.
 - recall: usearch (as the clusterer configures it) against exact cosine search, top 10,
-  over the meaning vectors of the largest growth store.
-Each side runs in its own process, so its peak memory is its own.
+  over the meaning vectors of the largest SQLite growth store.
+Each fill, probe and Dask run is its own process, so its peak memory is its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,78 +43,181 @@ def _write_jsonl(rows: list[dict], path: Path) -> Path:
     return path
 
 
-def _pg_store() -> tuple[str, Callable[[], None]] | None:
-    try:
-        import psycopg
+class Snapshots:
+    """Filled stores kept at each size, so the fill (hours at 100k) is done once and resumed
+    if cut short, and every size's probe runs from its own copy in one short measuring
+    phase, where the machine's load is alike for all of them. SQLite: files in `folder`.
+    PostgreSQL: databases made with CREATE DATABASE ... TEMPLATE, named after `folder`."""
 
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except Exception as exc:  # no server: that half is skipped, saying why
-        print(f"  PostgreSQL skipped: {type(exc).__name__}: {str(exc).strip()[:100]}")
+    def __init__(self, backend: str, folder: Path):
+        self.backend, self.folder = backend, folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._prefix = "ccgrowth_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
+
+    def unavailable(self) -> str | None:
+        """Why this backend cannot be measured, or None."""
+        if self.backend == "sqlite":
+            return None
+        try:
+            self._admin("SELECT 1")
+        except Exception as exc:  # no server: that half is skipped, saying why
+            return f"{type(exc).__name__}: {str(exc).strip()[:100]}"
         return None
 
-    def drop():
-        with psycopg.connect(PG, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    def url(self, name: str) -> str:
+        if self.backend == "sqlite":
+            return str(self.folder / f"{name}.db")
+        return PG.rsplit("/", 1)[0] + f"/{self._prefix}_{name}"
 
-    return f"{PG}?options=-csearch_path%3D{schema}", drop
+    def exists(self, name: str) -> bool:
+        if self.backend == "sqlite":
+            return (self.folder / f"{name}.db").exists()
+        return bool(self._admin("SELECT 1 FROM pg_database WHERE datname = %s", f"{self._prefix}_{name}"))
+
+    def create(self, name: str) -> None:
+        if self.backend != "sqlite" and not self.exists(name):
+            self._admin(f'CREATE DATABASE "{self._prefix}_{name}"')
+
+    def copy(self, source: str, target: str) -> None:
+        """`target` becomes a copy of `source` (closed: no open connections)."""
+        self.drop(target)
+        if self.backend == "sqlite":
+            import sqlite3
+
+            src, dst = sqlite3.connect(self.url(source)), sqlite3.connect(self.url(target))
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+                dst.close()
+        else:
+            self._admin(f'CREATE DATABASE "{self._prefix}_{target}" TEMPLATE "{self._prefix}_{source}"')
+
+    def drop(self, name: str) -> None:
+        if self.backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(self.url(name) + suffix).unlink(missing_ok=True)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{self._prefix}_{name}"')
+
+    def _admin(self, sql: str, *params) -> list:
+        import psycopg
+
+        with psycopg.connect(PG, autocommit=True, connect_timeout=3) as conn:
+            cursor = conn.execute(sql, params or None)
+            return cursor.fetchall() if cursor.description else []
 
 
-def growth_side(backend: str, sizes: str, probe: int) -> dict:
+def _probe_rows(count: int, probe: int) -> list[list[dict]]:
+    """`count` probes, each new to the store. Every probe copies the same seed stories (new
+    names, figures, dates), so the probes differ only in what is already stored, not in their
+    own story sizes."""
     from make_corpus import build, seed_stories
+
+    seeds = seed_stories()
+    chosen, total = [], 0
+    for story in sorted(seeds, key=lambda s: (len(seeds[s]), s)):
+        if total >= probe:
+            break
+        chosen.append(story)
+        total += len(seeds[story])
+    return [build(total, seed=100 + i, only=chosen)[0] for i in range(count)]
+
+
+def growth_fill(backend: str, sizes: str, folder: str) -> dict:
+    """Fill the store size by size, keeping a snapshot at each; sizes already kept are skipped."""
+    from make_corpus import build
 
     from crosscheck import Engine
 
+    snapshots = Snapshots(backend, Path(folder))
     steps = [int(s) for s in sizes.split(",")]
+    todo = [s for s in steps if not snapshots.exists(str(s))]
+    result: dict = {"backend": backend, "filled": [], "fill_s": []}
+    if not todo:
+        return result
     fill, _ = build(max(steps), seed=3)
-    # Every probe copies the same seed stories (new names, figures, dates), so the probes
-    # differ only in what is already stored, not in their own story sizes.
-    seeds = seed_stories()
-    chosen, count = [], 0
-    for story in sorted(seeds, key=lambda s: (len(seeds[s]), s)):
-        if count >= probe:
-            break
-        chosen.append(story)
-        count += len(seeds[story])
-    probes = [build(count, seed=100 + i, only=chosen)[0] for i in range(len(steps))]
-    result = {"backend": backend, "sizes": steps, "probe": probe, "per_article_ms": [], "per_article_cpu_ms": [],
-              "fill_s": []}
+    done = [s for s in steps if s not in todo]
+    if done and not snapshots.exists("fill"):
+        snapshots.copy(str(max(done)), "fill")
+    snapshots.create("fill")
+    previous = max(done, default=0)
     with tempfile.TemporaryDirectory() as tmp:
-        if backend == "sqlite":
-            db, drop = str(Path(tmp) / "growth.db"), (lambda: None)
-        else:
-            made = _pg_store()
-            if made is None:
-                return {"backend": backend, "skipped": True}
-            db, drop = made
-        try:
-            with Engine(db) as engine:
-                stored = 0
-                for step, probe_rows in zip(steps, probes):
-                    start = time.perf_counter()
-                    engine.ingest([_write_jsonl(fill[stored:step], Path(tmp) / f"fill{step}.jsonl")])
-                    result["fill_s"].append(time.perf_counter() - start)
-                    stored = step
-                    path = _write_jsonl(probe_rows, Path(tmp) / f"probe{step}.jsonl")
-                    start, cpu = time.perf_counter(), time.process_time()
-                    report = engine.ingest([path])
-                    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-                    # a seed article with no name, figure or year to change comes out the same in
-                    # every copy, and is already stored: time per article actually stored
-                    assert report.stored and not report.rejected, report.rejected[:3]
-                    result["per_article_ms"].append(1000 * elapsed / len(report.stored))
-                    # this process's CPU time (all its threads): less moved by other work on the
-                    # machine than wall time; PostgreSQL's own work is not in it
-                    result["per_article_cpu_ms"].append(1000 * cpu / len(report.stored))
-                    print(f"  {backend} {step:>7} stored: {result['per_article_ms'][-1]:.1f} ms/article",
-                          file=sys.stderr, flush=True)
-                if backend == "sqlite":
-                    result["recall"] = _recall(engine)
-        finally:
-            drop()
+        for step in todo:
+            start = time.perf_counter()
+            with Engine(snapshots.url("fill")) as engine:
+                # from the last kept size: a fill cut short resumes, as ingest skips what is stored
+                engine.ingest([_write_jsonl(fill[previous:step], Path(tmp) / f"fill{step}.jsonl")])
+            snapshots.copy("fill", str(step))
+            result["filled"].append(step)
+            result["fill_s"].append(time.perf_counter() - start)
+            print(f"  {backend}: filled to {step:,} in {result['fill_s'][-1]:.0f} s", file=sys.stderr, flush=True)
+            previous = step
+    snapshots.drop("fill")
     result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, recall: bool) -> dict:
+    """Time a probe of new articles ingested and analysed into a copy of the `step` snapshot,
+    after a warm-up ingest that loads what a running ingest process holds (model, story
+    index, near-duplicate index): the time per article of a process already running."""
+    from make_corpus import build
+
+    from crosscheck import Engine
+
+    snapshots = Snapshots(backend, Path(folder))
+    probe_rows = _probe_rows(index + 1, probe)[index]
+    warm_rows, _ = build(20, seed=99)
+    snapshots.copy(str(step), "probe")
+    result: dict = {"stored": step}
+    try:
+        with tempfile.TemporaryDirectory() as tmp, Engine(snapshots.url("probe")) as engine:
+            start = time.perf_counter()
+            engine.ingest([_write_jsonl(warm_rows, Path(tmp) / "warm.jsonl")])
+            result["warm_up_s"] = time.perf_counter() - start
+            path = _write_jsonl(probe_rows, Path(tmp) / "probe.jsonl")
+            start, cpu = time.perf_counter(), time.process_time()
+            report = engine.ingest([path])
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            # a seed article with no name, figure or year to change comes out the same in
+            # every copy, and is already stored: time per article actually stored
+            assert report.stored and not report.rejected, report.rejected[:3]
+            result["per_article_ms"] = 1000 * elapsed / len(report.stored)
+            # this process's CPU time (all its threads): less moved by other work on the
+            # machine than wall time; PostgreSQL's own work is not in it
+            result["per_article_cpu_ms"] = 1000 * cpu / len(report.stored)
+            if recall:
+                result["recall"] = _recall(engine)
+    finally:
+        snapshots.drop("probe")
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(f"  {backend} {step:>7,} stored: {result['per_article_ms']:.1f} ms/article", file=sys.stderr, flush=True)
+    return result
+
+
+def growth(backend: str, sizes: str, probe: int, keep: Path | None) -> dict:
+    steps = [int(s) for s in sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        snapshots = Snapshots(backend, folder)
+        why = snapshots.unavailable()
+        if why:
+            print(f"  {backend} skipped: {why}")
+            return {"backend": backend, "skipped": True}
+        side = {"backend": backend, "sizes": steps, "probe": probe,
+                "fill": run_child(__file__, "fill", backend, sizes, str(folder))}
+        try:
+            side["probes"] = [run_child(__file__, "probe", backend, str(folder), str(step), str(i), str(probe),
+                                        "recall" if backend == "sqlite" and step == steps[-1] else "-")
+                              for i, step in enumerate(steps)]
+        finally:
+            if keep is None:
+                for step in steps:
+                    snapshots.drop(str(step))
+    side["per_article_ms"] = [p["per_article_ms"] for p in side["probes"]]
+    side["per_article_cpu_ms"] = [p["per_article_cpu_ms"] for p in side["probes"]]
+    return side
 
 
 def _recall(engine, queries: int = 200, k: int = 10) -> dict:
@@ -170,6 +275,8 @@ def main() -> None:
     parser.add_argument("--dask-articles", type=int, default=5000)
     parser.add_argument("--only", choices=["growth", "dask"], default=None)
     parser.add_argument("--backends", default="sqlite,postgresql", help="growth on these (comma-separated)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the filled stores here, and reuse (or resume) them on the next run")
     args = parser.parse_args()
     from crosscheck.stories.scoring import bcubed
 
@@ -177,21 +284,25 @@ def main() -> None:
     if args.only in (None, "growth"):
         payload["growth"] = []
         for backend in args.backends.split(","):
-            side = run_child(__file__, "growth", backend, args.sizes, str(args.probe))
+            side = growth(backend, args.sizes, args.probe, args.keep)
             payload["growth"].append(side)
             if side.get("skipped"):
                 continue
             base = side["per_article_ms"][0]
             print(f"growth ({backend}, probe of {side['probe']}): " + ", ".join(
-                f"{n:,} stored {ms:.1f} ms/article ({ms / base:.2f}x)"
-                for n, ms in zip(side["sizes"], side["per_article_ms"])) + f"; peak {side['peak_rss_mb']:.0f} MB")
+                f"{p['stored']:,} stored {p['per_article_ms']:.1f} ms/article "
+                f"({p['per_article_ms'] / base:.2f}x), peak {p['peak_rss_mb']:.0f} MB"
+                for p in side["probes"]))
             print(f"  ratio at {side['sizes'][-1]:,} / {side['sizes'][0]:,}: "
                   f"{side['per_article_ms'][-1] / base:.2f}x wall, "
                   f"{side['per_article_cpu_ms'][-1] / side['per_article_cpu_ms'][0]:.2f}x CPU time of the process")
-            if "recall" in side:
-                r = side["recall"]
-                print(f"usearch recall@10 against exact search: {r['recall_at_10']:.3f} "
-                      f"({r['queries']} queries over {r['vectors']:,} vectors)")
+            print("  warm-up (start-up and a first batch of 20): " + ", ".join(
+                f"{p['warm_up_s']:.1f} s at {p['stored']:,}" for p in side["probes"]))
+            for p in side["probes"]:
+                if "recall" in p:
+                    r = p["recall"]
+                    print(f"usearch recall@10 against exact search: {r['recall_at_10']:.3f} "
+                          f"({r['queries']} queries over {r['vectors']:,} vectors)")
     if args.only in (None, "dask"):
         runs = [run_child(__file__, "dask", mode, str(args.dask_articles)) for mode in ("plain", "1", "2")]
         plain = runs[0]
@@ -208,9 +319,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("growth", "dask"):
-        if sys.argv[1] == "growth":
-            side = growth_side(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if len(sys.argv) > 1 and sys.argv[1] in ("fill", "probe", "dask"):
+        if sys.argv[1] == "fill":
+            side = growth_fill(sys.argv[2], sys.argv[3], sys.argv[4])
+        elif sys.argv[1] == "probe":
+            side = growth_probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
+                                sys.argv[7] == "recall")
         else:
             side = dask_side(sys.argv[2], int(sys.argv[3]))
         print(json.dumps(side))

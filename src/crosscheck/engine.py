@@ -462,6 +462,7 @@ class Engine:
                 pairs.update((min(new, m), max(new, m)) for m in members if m != new)
         pairs.update((min(article_id, n), max(article_id, n)) for n in near)
         pairs -= self.store.compared_among(pairs)
+        self._load_sentences({article for pair in pairs for article in pair})
         reuse: list[SentenceReuse] = []
         for first, second in sorted(pairs):
             a, b = self._sentences_of(first), self._sentences_of(second)
@@ -472,22 +473,31 @@ class Engine:
         return reuse, sorted(pairs)
 
     def _sentences_of(self, article_id: int) -> ArticleSentences | None:
-        if article_id in self._sentence_cache:
+        if article_id not in self._sentence_cache:
+            self._load_sentences([article_id])
+        entry = self._sentence_cache.get(article_id)
+        if entry is not None:
             self._sentence_cache.move_to_end(article_id)
-            return self._sentence_cache[article_id]
-        article = self.store.get_article(article_id)
-        analysis = self.store.analysis(article_id)
-        if article is None or analysis is None:
-            return None
-        texts = [s.text for s in analysis.sentences]
-        cached = self.store.sentence_vectors([_text_hash(t) for t in texts], self.embedder.vector_key)
-        missing = [t for t in texts if _text_hash(t) not in cached]
-        if missing:
-            cached.update({_text_hash(t): v for t, v in zip(missing, self.embedder.encode(missing))})
-        vectors = np.stack([cached[_text_hash(t)] for t in texts]) if texts else np.zeros((0, self.embedder.dim))
-        entry = ArticleSentences(article.id, article.published, tuple(texts), vectors)
-        self._sentence_cache_put(entry)
         return entry
+
+    def _load_sentences(self, article_ids: Iterable[int]) -> None:
+        """Bring these articles' sentences and vectors into the cache, in a few queries for all of
+        them: a wire copy's near-duplicates are spread over the whole store, so most are not
+        cached, and loading them one by one cost a third of an article's placing at 6k stored."""
+        missing = [a for a in article_ids if a not in self._sentence_cache]
+        if not missing:
+            return
+        found = self.store.sentence_texts(missing)
+        hashes = {text: _text_hash(text) for _, texts in found.values() for text in texts}
+        model = self.embedder.vector_key
+        vectors = self.store.sentence_vectors(list(set(hashes.values())), model)
+        unembedded = [text for text, text_hash in hashes.items() if text_hash not in vectors]
+        if unembedded:
+            vectors.update({hashes[t]: v for t, v in zip(unembedded, self.embedder.encode(unembedded))})
+        for article_id, (published, texts) in found.items():
+            matrix = (np.stack([vectors[hashes[t]] for t in texts]) if texts
+                      else np.zeros((0, self.embedder.dim), np.float32))
+            self._sentence_cache_put(ArticleSentences(article_id, published, texts, matrix))
 
     def _sentence_cache_put(self, entry: ArticleSentences) -> None:
         self._sentence_cache[entry.article_id] = entry

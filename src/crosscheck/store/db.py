@@ -463,6 +463,20 @@ class Store:
                     found[row.id] = _article(row)
         return found
 
+    def sentence_texts(self, article_ids) -> dict[int, tuple[datetime | None, tuple[str, ...]]]:
+        """(publication time, sentence texts) of each analysed article, for sentence reuse: only
+        the columns and the part of the analysis it needs, many articles a query."""
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(article_ids)), 500):
+                for row in conn.execute(select(articles.c.id, articles.c.published,
+                                               articles.c.published_utc_offset_min, analyses.c.data)
+                                        .join(analyses, analyses.c.article_id == articles.c.id)
+                                        .where(articles.c.id.in_(chunk))):
+                    found[row.id] = (_published(row),
+                                     tuple(s["text"] for s in json.loads(row.data)["sentences"]))
+        return found
+
     def analyses_by_id(self, article_ids) -> dict[int, Analysis]:
         found = {}
         with self.engine.connect() as conn:
@@ -603,10 +617,15 @@ def _split_timezone(value: datetime | None) -> tuple[datetime | None, int | None
     return value.replace(tzinfo=None), int(offset.total_seconds() // 60) if offset is not None else None
 
 
-def _article(row: Row) -> Article:
+def _published(row: Row) -> datetime | None:
     published = row.published
     if published is not None and row.published_utc_offset_min is not None:
         published = published.replace(tzinfo=timezone(timedelta(minutes=row.published_utc_offset_min)))
+    return published
+
+
+def _article(row: Row) -> Article:
+    published = _published(row)
     return Article(
         id=row.id, external_id=row.external_id, source=row.source, url=row.url, outlet=row.outlet,
         author=row.author, title=row.title, title_derived=bool(row.title_derived), published=published,
