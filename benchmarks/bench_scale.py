@@ -124,8 +124,10 @@ def _probe_rows(count: int, probe: int) -> list[list[dict]]:
     return [build(total, seed=100 + i, only=chosen)[0] for i in range(count)]
 
 
-def growth_fill(backend: str, sizes: str, folder: str) -> dict:
-    """Fill the store size by size, keeping a snapshot at each; sizes already kept are skipped."""
+def growth_fill(backend: str, sizes: str, folder: str, source: str) -> dict:
+    """Fill the store size by size, keeping a snapshot at each; sizes already kept are skipped.
+    With a `source` backend, copy its snapshots instead (crosscheck copy-store): the same
+    articles, stories and ids, without a second fill of hours."""
     from make_corpus import build
 
     from crosscheck import Engine
@@ -133,9 +135,11 @@ def growth_fill(backend: str, sizes: str, folder: str) -> dict:
     snapshots = Snapshots(backend, Path(folder))
     steps = [int(s) for s in sizes.split(",")]
     todo = [s for s in steps if not snapshots.exists(str(s))]
-    result: dict = {"backend": backend, "filled": [], "fill_s": []}
+    result: dict = {"backend": backend, "filled": [], "fill_s": [], "copied_from": source if source != "-" else None}
     if not todo:
         return result
+    if source != "-":
+        return _copy_snapshots(Snapshots(source, Path(folder)), snapshots, todo, result)
     fill, _ = build(max(steps), seed=3)
     done = [s for s in steps if s not in todo]
     if done and not snapshots.exists("fill"):
@@ -154,6 +158,30 @@ def growth_fill(backend: str, sizes: str, folder: str) -> dict:
             print(f"  {backend}: filled to {step:,} in {result['fill_s'][-1]:.0f} s", file=sys.stderr, flush=True)
             previous = step
     snapshots.drop("fill")
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], result: dict) -> dict:
+    from crosscheck.store import Store
+    from crosscheck.store.copy import copy_store
+
+    for step in steps:
+        if not source.exists(str(step)):
+            raise SystemExit(f"no {source.backend} store of {step:,} articles in {source.folder} to copy; "
+                             f"run the {source.backend} growth first with the same --keep")
+        start = time.perf_counter()
+        target.create(str(step))
+        try:
+            with Store(source.url(str(step))) as src, Store(target.url(str(step))) as dst:
+                copy_store(src, dst)
+        except BaseException:
+            target.drop(str(step))
+            raise
+        result["filled"].append(step)
+        result["fill_s"].append(time.perf_counter() - start)
+        print(f"  {target.backend}: copied the {source.backend} store of {step:,} in {result['fill_s'][-1]:.0f} s",
+              file=sys.stderr, flush=True)
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 
@@ -196,7 +224,7 @@ def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, r
     return result
 
 
-def growth(backend: str, sizes: str, probe: int, keep: Path | None) -> dict:
+def growth(backend: str, sizes: str, probe: int, keep: Path | None, source: str | None = None) -> dict:
     steps = [int(s) for s in sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         folder = keep or Path(tmp)
@@ -206,7 +234,7 @@ def growth(backend: str, sizes: str, probe: int, keep: Path | None) -> dict:
             print(f"  {backend} skipped: {why}")
             return {"backend": backend, "skipped": True}
         side = {"backend": backend, "sizes": steps, "probe": probe,
-                "fill": run_child(__file__, "fill", backend, sizes, str(folder))}
+                "fill": run_child(__file__, "fill", backend, sizes, str(folder), source or "-")}
         try:
             side["probes"] = [run_child(__file__, "probe", backend, str(folder), str(step), str(i), str(probe),
                                         "recall" if backend == "sqlite" and step == steps[-1] else "-")
@@ -277,6 +305,9 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql", help="growth on these (comma-separated)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the filled stores here, and reuse (or resume) them on the next run")
+    parser.add_argument("--postgresql-from-sqlite", action="store_true",
+                        help="make the PostgreSQL stores by copying the SQLite ones (crosscheck copy-store) "
+                             "instead of a second fill; needs --keep with the SQLite stores in it")
     args = parser.parse_args()
     from crosscheck.stories.scoring import bcubed
 
@@ -284,12 +315,14 @@ def main() -> None:
     if args.only in (None, "growth"):
         payload["growth"] = []
         for backend in args.backends.split(","):
-            side = growth(backend, args.sizes, args.probe, args.keep)
+            source = "sqlite" if args.postgresql_from_sqlite and backend == "postgresql" else None
+            side = growth(backend, args.sizes, args.probe, args.keep, source)
             payload["growth"].append(side)
             if side.get("skipped"):
                 continue
             base = side["per_article_ms"][0]
-            print(f"growth ({backend}, probe of {side['probe']}): " + ", ".join(
+            made = f", stores copied from {side['fill']['copied_from']}" if side["fill"].get("copied_from") else ""
+            print(f"growth ({backend}, probe of {side['probe']}{made}): " + ", ".join(
                 f"{p['stored']:,} stored {p['per_article_ms']:.1f} ms/article "
                 f"({p['per_article_ms'] / base:.2f}x), peak {p['peak_rss_mb']:.0f} MB"
                 for p in side["probes"]))
@@ -321,7 +354,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] in ("fill", "probe", "dask"):
         if sys.argv[1] == "fill":
-            side = growth_fill(sys.argv[2], sys.argv[3], sys.argv[4])
+            side = growth_fill(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
         elif sys.argv[1] == "probe":
             side = growth_probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
                                 sys.argv[7] == "recall")

@@ -514,6 +514,39 @@ def export(
                 handle.close()
 
 
+@app.command("copy-store")
+def copy_store_command(
+    target: Annotated[str, typer.Argument(help="The new store: a SQLite file or sqlite:///… / postgresql://… URL "
+                                          "(an empty database)")],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Copy the whole store (--db) into another database, ids and all: move to PostgreSQL as you outgrow SQLite."""
+    from .store import Store
+    from .store.copy import copy_store
+
+    try:
+        with Store(db) as source, Store(target) as destination:
+            if quiet or not err.is_terminal:
+                copied = copy_store(source, destination)
+            else:
+                columns = (TextColumn("[bold]{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn())
+                with Progress(*columns, console=err, transient=True) as bar:
+                    tasks: dict[str, int] = {}
+
+                    def advance(table: str, done: int, total: int) -> None:
+                        if table not in tasks:
+                            tasks[table] = bar.add_task(table, total=total)
+                        bar.update(tasks[table], completed=done)
+
+                    copied = copy_store(source, destination, progress=advance)
+    except StoreError as exc:
+        _fail(str(exc))
+    out.print(f"copied {copied.get('articles', 0)} articles, {copied.get('stories', 0)} stories "
+              f"({sum(copied.values())} rows in {len(copied)} tables) to {target}", highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     db: Annotated[str, typer.Option("--db", help="Where to build the demo store (recreated)")] = "crosscheck-demo.db",

@@ -492,9 +492,9 @@ class Store:
             rows = conn.execute(select(article_entities.c.canonical, article_entities.c.label,
                                        func.count(), func.sum(article_entities.c.mentions))
                                 .where(article_entities.c.article_id.in_(article_ids))
-                                .group_by(article_entities.c.canonical, article_entities.c.label)
-                                .order_by(func.count().desc(), func.sum(article_entities.c.mentions).desc()))
-            return [tuple(r) for r in rows]
+                                .group_by(article_entities.c.canonical, article_entities.c.label))
+            # sorted here, names breaking ties: each backend orders tied rows (and collates text) its own way
+            return sorted((tuple(r) for r in rows), key=lambda r: (-r[2], -r[3], r[0], r[1]))
 
     def citations_of(self, article_ids: list[int]) -> list[tuple[int, str, str, int]]:
         with self.engine.connect() as conn:
