@@ -254,26 +254,57 @@ class Engine:
         analysed by another process); how many this process placed. With a Dask
         client, analysis and embedding run on its workers, a few batches ahead; placing
         stays here, in article order."""
-        if dask is not None:
-            return self._analyze_pending_on(dask, progress)
-        total = done = placed = 0
+        ahead, start = (1, self._analyze_here) if dask is None else self._analyze_on(dask)
+        in_flight: deque = deque()  # (batch, its result when ready, cancel)
         last_id = examined = self._examined_upto
-        while True:
-            # after the last batch: searching from the first article again costs a pass over
-            # every analysed one per batch, which grows with the store
-            pending, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
-            if last_id is None:
-                self._examined_upto = examined
-                return placed
-            examined = last_id
-            total = max(total, done + len(pending))
-            try:
-                placed += self._analyze_batch(pending) if pending else 0
-            finally:
-                self.store.release_claims(a.id for a in pending)
-            done += len(pending)
-            if progress and pending:
-                progress("analyze", done, total, pending[-1].title or "")
+        done = placed = 0
+        try:
+            while True:
+                # after the last batch: searching from the first article again costs a pass over
+                # every analysed one per batch, which grows with the store
+                while len(in_flight) < ahead and last_id is not None:
+                    batch, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
+                    examined = last_id if last_id is not None else examined
+                    if batch:
+                        in_flight.append((batch, *start(batch)))
+                if not in_flight:
+                    self._examined_upto = examined
+                    return placed
+                batch, result, _ = in_flight[0]
+                analyses, vector_key, computed = result()
+                if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
+                    computed = None
+                placed += self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
+                in_flight.popleft()
+                self.store.release_claims(a.id for a in batch)
+                done += len(batch)
+                if progress:
+                    progress("analyze", done, done + sum(len(b) for b, *_ in in_flight), batch[-1].title or "")
+        finally:  # a failed batch: it and what is still in flight go back to the pending pile
+            for batch, _, cancel in in_flight:
+                cancel()
+                self.store.release_claims(a.id for a in batch)
+
+    def _analyze_here(self, batch: list[Article]) -> tuple[Callable[[], tuple], Callable[[], None]]:
+        """Analysis in this process, run when the batch is placed (the outlets known by then)."""
+        def result() -> tuple[list[Analysis], str, None]:
+            outlets = self._known_outlets()
+            analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
+            return analyses, self.embedder.vector_key, None  # sentences are embedded at placing
+
+        return result, lambda: None
+
+    def _analyze_on(self, client) -> tuple[int, Callable]:
+        """How many batches to keep on the Dask workers, and how to send one there."""
+        from .scale import analyze_task
+
+        outlets = self._known_outlets()
+
+        def start(batch: list[Article]):
+            future = client.submit(analyze_task, batch, outlets, self._embedder_name, pure=False)
+            return future.result, future.cancel
+
+        return 2 * max(1, len(client.scheduler_info().get("workers", {}))), start
 
     def _known_outlets(self) -> dict[str, str]:
         """Every stored outlet name, indexed for citation matching; reads only articles new since
@@ -283,45 +314,6 @@ class Engine:
             self._outlet_names |= names
             self._outlet_index = outlet_index(sorted(self._outlet_names))
         return self._outlet_index
-
-    def _analyze_batch(self, batch: list[Article]) -> int:
-        outlets = self._known_outlets()
-        analyses = [analyze_article(a, recognizer=self.recognizer, known_outlets=outlets) for a in batch]
-        return self._place_batch(batch, analyses, self._embed_sentences(batch, analyses))
-
-    def _analyze_pending_on(self, client, progress: Progress | None) -> int:
-        from .scale import analyze_task
-
-        outlets = self._known_outlets()
-        ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-        in_flight: deque = deque()
-        last_id = examined = self._examined_upto
-        done = placed = 0
-        try:
-            while True:
-                while len(in_flight) < ahead and last_id is not None:
-                    batch, last_id = self.store.claim_pending(ANALYSIS_BATCH, after_id=last_id)
-                    examined = last_id if last_id is not None else examined
-                    if batch:
-                        in_flight.append((batch, client.submit(analyze_task, batch, outlets, self._embedder_name,
-                                                               pure=False)))
-                if not in_flight:
-                    self._examined_upto = examined
-                    return placed
-                batch, future = in_flight[0]
-                analyses, vector_key, computed = future.result()
-                if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
-                    computed = None
-                placed += self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
-                in_flight.popleft()
-                self.store.release_claims(a.id for a in batch)
-                done += len(batch)
-                if progress:
-                    progress("analyze", done, done + sum(len(b) for b, _ in in_flight), batch[-1].title or "")
-        finally:  # a failed batch: what is still in flight goes back to the pending pile
-            for batch, future in in_flight:
-                future.cancel()
-                self.store.release_claims(a.id for a in batch)
 
     def _place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
         """Place the batch's articles in stories; how many this process placed."""
