@@ -11,7 +11,7 @@ found by `citations.py`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -90,6 +90,11 @@ class ArticleSentences:
     published: datetime | None
     sentences: tuple[str, ...]
     vectors: np.ndarray  # (len(sentences), dim), unit rows
+    # kept with the sentences: a wire copy is compared with up to 10 others as they arrive
+    words: _Words = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", _Words(self.sentences))
 
 
 def source_and_derived(a: ArticleSentences, b: ArticleSentences) -> tuple[ArticleSentences, ArticleSentences]:
@@ -108,35 +113,56 @@ def find_reuse(source: ArticleSentences, derived: ArticleSentences) -> list[Sent
     if not source.sentences or not derived.sentences:
         return []
     cosine = derived.vectors @ source.vectors.T
-    source_shingles = [_trigrams(s) for s in source.sentences]
+    # Only pairs similar enough to be either kind are looked at, strongest first, so each
+    # source sentence goes to its best reuser. Two copies of a wire story have many such
+    # pairs; words and trigrams are worked out once per sentence, and only for these.
+    rows, cols = np.nonzero(cosine >= min(PARAPHRASE_COSINE, 0.5))
+    similarity = cosine[rows, cols]
+    order = np.argsort(-similarity, kind="stable").tolist()
+    rows, cols, similarity = rows.tolist(), cols.tolist(), similarity.tolist()
+    derived_words, source_words = derived.words, source.words
     found: list[SentenceReuse] = []
     used_sources: set[int] = set()
-    # Strongest matches first, so each source sentence goes to its best reuser.
-    for flat in np.argsort(-cosine, axis=None):
-        i, j = divmod(int(flat), cosine.shape[1])
-        if cosine[i, j] < min(PARAPHRASE_COSINE, 0.5):
-            break
-        if j in used_sources or any(r.sentence == i for r in found):
+    used_derived: set[int] = set()
+    for k in order:
+        i, j = rows[k], cols[k]
+        if j in used_sources or i in used_derived:
             continue
-        words = word_tokens(derived.sentences[i])
-        if len(words) < MIN_SENTENCE_WORDS or len(word_tokens(source.sentences[j])) < MIN_SENTENCE_WORDS:
+        if derived_words.count(i) < MIN_SENTENCE_WORDS or source_words.count(j) < MIN_SENTENCE_WORDS:
             continue
-        overlap = _jaccard(_trigrams(derived.sentences[i]), source_shingles[j])
+        overlap = _jaccard(derived_words.trigrams(i), source_words.trigrams(j))
         if overlap >= VERBATIM_JACCARD:
             kind, score = "verbatim", overlap
-        elif cosine[i, j] >= PARAPHRASE_COSINE:
-            kind, score = "paraphrase", float(cosine[i, j])
+        elif similarity[k] >= PARAPHRASE_COSINE:
+            kind, score = "paraphrase", similarity[k]
         else:
             continue
         used_sources.add(j)
+        used_derived.add(i)
         found.append(SentenceReuse(article_id=derived.article_id, sentence=i, source_id=source.article_id,
                                    source_sentence=j, kind=kind, score=round(float(score), 4)))
     return sorted(found, key=lambda r: r.sentence)
 
 
-def _trigrams(sentence: str) -> set[tuple[str, ...]]:
-    words = word_tokens(sentence)
-    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+class _Words:
+    """Each sentence's words and word trigrams, worked out when first asked for."""
+
+    def __init__(self, sentences: tuple[str, ...]):
+        self._sentences = sentences
+        self._words: dict[int, list[str]] = {}
+        self._trigrams: dict[int, set[tuple[str, ...]]] = {}
+
+    def count(self, index: int) -> int:
+        if index not in self._words:
+            self._words[index] = word_tokens(self._sentences[index])
+        return len(self._words[index])
+
+    def trigrams(self, index: int) -> set[tuple[str, ...]]:
+        if index not in self._trigrams:
+            self.count(index)
+            words = self._words[index]
+            self._trigrams[index] = {tuple(words[n:n + 3]) for n in range(max(1, len(words) - 2))}
+        return self._trigrams[index]
 
 
 def _jaccard(a: set, b: set) -> float:
