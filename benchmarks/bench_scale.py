@@ -95,7 +95,7 @@ class Snapshots:
 
     def drop(self, name: str) -> None:
         if self.backend == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".place-lock"):
                 Path(self.url(name) + suffix).unlink(missing_ok=True)
         else:
             self._admin(f'DROP DATABASE IF EXISTS "{self._prefix}_{name}"')
