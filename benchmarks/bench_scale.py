@@ -81,17 +81,27 @@ class Snapshots:
     def copy(self, source: str, target: str) -> None:
         """`target` becomes a copy of `source` (closed: no open connections)."""
         self.drop(target)
+        self.drop(f"{target}_partial")
         if self.backend == "sqlite":
             import sqlite3
 
-            src, dst = sqlite3.connect(self.url(source)), sqlite3.connect(self.url(target))
+            src, dst = sqlite3.connect(self.url(source)), sqlite3.connect(self.url(f"{target}_partial"))
             try:
                 src.backup(dst)
             finally:
                 src.close()
                 dst.close()
         else:
-            self._admin(f'CREATE DATABASE "{self._prefix}_{target}" TEMPLATE "{self._prefix}_{source}"')
+            self._admin(f'CREATE DATABASE "{self._prefix}_{target}_partial" TEMPLATE "{self._prefix}_{source}"')
+        self.rename(f"{target}_partial", target)
+
+    def rename(self, name: str, new: str) -> None:
+        """Under its final name only once whole: a run cut short never leaves a half snapshot
+        that the next run would take for a kept one."""
+        if self.backend == "sqlite":
+            os.replace(self.url(name), self.url(new))
+        else:
+            self._admin(f'ALTER DATABASE "{self._prefix}_{name}" RENAME TO "{self._prefix}_{new}"')
 
     def drop(self, name: str) -> None:
         if self.backend == "sqlite":
@@ -171,13 +181,12 @@ def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], resu
             raise SystemExit(f"no {source.backend} store of {step:,} articles in {source.folder} to copy; "
                              f"run the {source.backend} growth first with the same --keep")
         start = time.perf_counter()
-        target.create(str(step))
-        try:
-            with Store(source.url(str(step))) as src, Store(target.url(str(step))) as dst:
-                copy_store(src, dst)
-        except BaseException:
-            target.drop(str(step))
-            raise
+        partial = f"{step}_partial"
+        target.drop(partial)
+        target.create(partial)
+        with Store(source.url(str(step))) as src, Store(target.url(partial)) as dst:
+            copy_store(src, dst)
+        target.rename(partial, str(step))
         result["filled"].append(step)
         result["fill_s"].append(time.perf_counter() - start)
         print(f"  {target.backend}: copied the {source.backend} store of {step:,} in {result['fill_s'][-1]:.0f} s",
