@@ -62,44 +62,31 @@ def test_story_members_and_reuse_counts_match_the_full_reads(db_path):
         assert engine.store.story_members(10_000) == []
 
 
-def test_reuse_partners_outside_the_sentence_cache_are_read_together(tmp_path, backend):
+def test_reuse_partners_outside_the_sentence_cache_are_read_together(stores):
     """A new article's reuse partners that the engine no longer holds in memory are read from
     the store in one go, and give the same sentence reuse as partners still held."""
-    from conftest import postgres_db
-
-    def database(name: str):
-        if backend == "sqlite":
-            return str(tmp_path / f"{name}.db"), (lambda: None)
-        return postgres_db()
-
     files = sorted(p for p in sample_corpus_path().iterdir() if p.is_file())
-    warm_db, drop_warm = database("warm")
-    cold_db, drop_cold = database("cold")
-    try:
-        with Engine(warm_db) as warm:
-            assert warm.ingest(files).ok
-            sources = {a.id: a.source for a in warm.articles()}
-            reuse = warm.store.reuse_among(list(sources))
-            # the article that reuses the most sentences of others comes last in the other store
-            derived = max(sources, key=lambda a: (sum(r.article_id == a for r in reuse), -a))
-            expected = sorted((r.sentence, sources[r.source_id], r.source_sentence, r.kind)
-                              for r in reuse if r.article_id == derived)
-        assert expected
+    with Engine(stores.empty()) as warm:
+        assert warm.ingest(files).ok
+        sources = {a.id: a.source for a in warm.articles()}
+        reuse = warm.store.reuse_among(list(sources))
+        # the article that reuses the most sentences of others comes last in the other store
+        derived = max(sources, key=lambda a: (sum(r.article_id == a for r in reuse), -a))
+        expected = sorted((r.sentence, sources[r.source_id], r.source_sentence, r.kind)
+                          for r in reuse if r.article_id == derived)
+    assert expected
 
-        last = next(p for p in files if str(p) == sources[derived] or p.name in sources[derived])
-        with Engine(cold_db) as cold:
-            assert cold.ingest([p for p in files if p != last]).ok
-            cold._sentence_cache.clear()  # as after thousands of other articles
-            reads = []
-            original = cold.store.sentence_texts
-            cold.store.sentence_texts = lambda ids: reads.append(sorted(ids)) or original(ids)
-            assert cold.ingest([last]).ok
-            names = {a.id: a.source for a in cold.articles()}
-            new_id = max(names)
-            found = sorted((r.sentence, names[r.source_id], r.source_sentence, r.kind)
-                           for r in cold.store.reuse_among(list(names)) if r.article_id == new_id)
-        assert found == expected
-        assert len(reads) == 1 and len(reads[0]) >= 2, reads
-    finally:
-        drop_warm()
-        drop_cold()
+    last = next(p for p in files if str(p) == sources[derived])
+    with Engine(stores.empty()) as cold:
+        assert cold.ingest([p for p in files if p != last]).ok
+        cold._sentence_cache.clear()  # as after thousands of other articles
+        reads = []
+        original = cold.store.sentence_texts
+        cold.store.sentence_texts = lambda ids: reads.append(sorted(ids)) or original(ids)
+        assert cold.ingest([last]).ok
+        names = {a.id: a.source for a in cold.articles()}
+        new_id = max(names)
+        found = sorted((r.sentence, names[r.source_id], r.source_sentence, r.kind)
+                       for r in cold.store.reuse_among(list(names)) if r.article_id == new_id)
+    assert found == expected
+    assert len(reads) == 1 and len(reads[0]) >= 2, reads

@@ -16,7 +16,7 @@ import logging
 import statistics
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -274,7 +274,8 @@ class Engine:
                 analyses, vector_key, computed = result()
                 if vector_key != self.embedder.vector_key:  # a worker with another model: embed here
                     computed = None
-                placed += self._place_batch(batch, analyses, self._embed_sentences(batch, analyses, computed))
+                texts = [[s.text for s in analysis.sentences] for analysis in analyses]
+                placed += self._place_batch(batch, analyses, self._embed_sentences(texts, computed))
                 in_flight.popleft()
                 self.store.release_claims(a.id for a in batch)
                 done += len(batch)
@@ -338,12 +339,11 @@ class Engine:
         self._generation = generation
         return self._get_clusterer()
 
-    def _embed_sentences(self, batch: list[Article], analyses: list[Analysis],
+    def _embed_sentences(self, texts: list[Sequence[str]],
                          computed: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
-        """Each article's sentence vectors: stored ones where the store has them, else from
-        `computed` (a Dask worker's) or the embedder; new ones are stored."""
+        """Each article's sentence vectors, given its sentence texts: stored ones where the store
+        has them, else from `computed` (a Dask worker's) or the embedder; new ones are stored."""
         model = self.embedder.vector_key
-        texts = [[s.text for s in analysis.sentences] for analysis in analyses]
         hashes = [[_text_hash(t) for t in article_texts] for article_texts in texts]
         cached = self.store.sentence_vectors([h for hs in hashes for h in hs], model)
         todo: dict[str, str] = {}
@@ -480,15 +480,8 @@ class Engine:
         if not missing:
             return
         found = self.store.sentence_texts(missing)
-        hashes = {text: _text_hash(text) for _, texts in found.values() for text in texts}
-        model = self.embedder.vector_key
-        vectors = self.store.sentence_vectors(list(set(hashes.values())), model)
-        unembedded = [text for text, text_hash in hashes.items() if text_hash not in vectors]
-        if unembedded:
-            vectors.update({hashes[t]: v for t, v in zip(unembedded, self.embedder.encode(unembedded))})
-        for article_id, (published, texts) in found.items():
-            matrix = (np.stack([vectors[hashes[t]] for t in texts]) if texts
-                      else np.zeros((0, self.embedder.dim), np.float32))
+        vectors = self._embed_sentences([texts for _, texts in found.values()])
+        for (article_id, (published, texts)), matrix in zip(found.items(), vectors):
             self._sentence_cache_put(ArticleSentences(article_id, published, texts, matrix))
 
     def _sentence_cache_put(self, entry: ArticleSentences) -> None:

@@ -128,7 +128,7 @@ def find_reuse(source: ArticleSentences, derived: ArticleSentences) -> list[Sent
         i, j = rows[k], cols[k]
         if j in used_sources or i in used_derived:
             continue
-        if derived_words.count(i) < MIN_SENTENCE_WORDS or source_words.count(j) < MIN_SENTENCE_WORDS:
+        if len(derived_words.words(i)) < MIN_SENTENCE_WORDS or len(source_words.words(j)) < MIN_SENTENCE_WORDS:
             continue
         overlap = _jaccard(derived_words.trigrams(i), source_words.trigrams(j))
         if overlap >= VERBATIM_JACCARD:
@@ -152,15 +152,14 @@ class _Words:
         self._words: dict[int, list[str]] = {}
         self._trigrams: dict[int, set[tuple[str, ...]]] = {}
 
-    def count(self, index: int) -> int:
+    def words(self, index: int) -> list[str]:
         if index not in self._words:
             self._words[index] = word_tokens(self._sentences[index])
-        return len(self._words[index])
+        return self._words[index]
 
     def trigrams(self, index: int) -> set[tuple[str, ...]]:
         if index not in self._trigrams:
-            self.count(index)
-            words = self._words[index]
+            words = self.words(index)
             self._trigrams[index] = {tuple(words[n:n + 3]) for n in range(max(1, len(words) - 2))}
         return self._trigrams[index]
 
