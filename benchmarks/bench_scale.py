@@ -118,10 +118,10 @@ class Snapshots:
             return cursor.fetchall() if cursor.description else []
 
 
-def _probe_rows(count: int, probe: int) -> list[list[dict]]:
-    """`count` probes, each new to the store. Every probe copies the same seed stories (new
-    names, figures, dates), so the probes differ only in what is already stored, not in their
-    own story sizes."""
+def _probe_rows(index: int, probe: int) -> list[dict]:
+    """The `index`-th probe (one per size), new to the store. Every probe copies the same seed
+    stories (new names, figures, dates), so the probes differ only in what is already stored,
+    not in their own story sizes."""
     from make_corpus import build, seed_stories
 
     seeds = seed_stories()
@@ -131,7 +131,7 @@ def _probe_rows(count: int, probe: int) -> list[list[dict]]:
             break
         chosen.append(story)
         total += len(seeds[story])
-    return [build(total, seed=100 + i, only=chosen)[0] for i in range(count)]
+    return build(total, seed=100 + index, only=chosen)[0]
 
 
 def growth_fill(backend: str, sizes: str, folder: str, source: str) -> dict:
@@ -204,7 +204,7 @@ def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, r
     from crosscheck import Engine
 
     snapshots = Snapshots(backend, Path(folder))
-    probe_rows = _probe_rows(index + 1, probe)[index]
+    probe_rows = _probe_rows(index, probe)
     warm_rows, _ = build(20, seed=99)
     snapshots.copy(str(step), "probe")
     result: dict = {"stored": step}
@@ -318,6 +318,8 @@ def main() -> None:
                         help="make the PostgreSQL stores by copying the SQLite ones (crosscheck copy-store) "
                              "instead of a second fill; needs --keep with the SQLite stores in it")
     args = parser.parse_args()
+    if args.postgresql_from_sqlite and args.keep is None:
+        parser.error("--postgresql-from-sqlite copies the SQLite stores kept by --keep DIR; give --keep")
     from crosscheck.stories.scoring import bcubed
 
     payload: dict = {}
