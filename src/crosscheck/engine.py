@@ -400,7 +400,8 @@ class Engine:
             found[article_id] = ArticleFeatures(
                 article_id=article_id, vector=vector, entities=data["entities"], terms=data["terms"],
                 numbers=data["numbers"], years=frozenset(data["years"]),
-                day=date.fromisoformat(data["day"]) if data["day"] else None)
+                day=date.fromisoformat(data["day"]) if data["day"] else None,
+                event=_stored_event(data))
         return found
 
     def _published_days(self, article_ids: list[int]) -> dict[int, date | None]:
@@ -554,6 +555,8 @@ class Engine:
                                 for a, o, sim in self.store.near_duplicates_among(members) if o in articles],
             "citations": [{"article_id": a, "source": s, "kind": k, "mentions": n}
                           for a, s, k, n in self.store.citations_of(members)],
+            # where articles that once were here went: the story split, or they fit another better
+            "moved_out": [{"story_id": to, "articles": ids} for to, ids in self.store.moved_out(resolved).items()],
         }
 
     def cross_check(self, story_id: int) -> tuple[int, list[ClaimGroup], list[TimelineEvent]] | None:
@@ -846,6 +849,15 @@ def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def _stored_event(data: dict) -> tuple[tuple[int, int], ...]:
+    """The stored event spans; features stored before they existed fall back to the publication day."""
+    if "event" in data:
+        return tuple((first, last) for first, last in data["event"])
+    day = date.fromisoformat(data["day"]).toordinal() if data["day"] else None
+    return ((day, day),) if day else ()
+
+
 def _features_json(features: ArticleFeatures) -> dict:
     return {"entities": features.entities, "terms": features.terms, "numbers": features.numbers,
-            "years": sorted(features.years), "day": features.day.isoformat() if features.day else None}
+            "years": sorted(features.years), "day": features.day.isoformat() if features.day else None,
+            "event": [list(span) for span in features.event]}

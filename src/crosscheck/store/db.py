@@ -29,7 +29,7 @@ from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
 from .schema import (CREATE_EXTRA, MIGRATIONS, PG_SEARCH_DOCUMENT, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
-                     sentence_vectors, stories, story_articles, story_cache, story_redirects)
+                     sentence_vectors, stories, story_articles, story_cache, story_moves, story_redirects)
 
 DEFAULT_DB = "crosscheck.db"
 PLACEMENT_LOCK_KEY = 0x63726F73  # "cros": the advisory lock id of story placement
@@ -343,6 +343,9 @@ class Store:
             conn.execute(insert(story_redirects).values(old_id=old, new_id=new))
             # earlier redirects to the absorbed story now lead to the survivor
             conn.execute(update(story_redirects).where(story_redirects.c.new_id == old).values(new_id=new))
+        if change.moved:
+            conn.execute(insert(story_moves), [{"from_id": source, "to_id": target, "article_id": a, "moved_at": now}
+                                               for source, target, went in change.moved for a in went])
         for story_id, members in change.memberships.items():
             conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(members)))
             conn.execute(insert(story_articles), [{"article_id": a, "story_id": story_id} for a in members])
@@ -417,6 +420,18 @@ class Store:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
                                      .where(story_articles.c.article_id.in_(article_ids))).all())
+
+    def moved_out(self, story_id: int) -> dict[int, list[int]]:
+        """Articles that left this story while it lived on (it split, or they moved to another
+        story), by the story each is in now; those back in this story are not listed."""
+        with self.engine.connect() as conn:
+            left = conn.execute(select(story_moves.c.article_id).distinct()
+                                .where(story_moves.c.from_id == story_id)).scalars().all()
+        went: dict[int, list[int]] = {}
+        for article_id, now in sorted(self.story_of(list(left)).items()):
+            if now != story_id:
+                went.setdefault(now, []).append(article_id)
+        return went
 
     def resolve_story(self, story_id: int) -> int | None:
         """A story id, following redirects of merged stories; None if unknown."""

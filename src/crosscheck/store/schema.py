@@ -97,6 +97,18 @@ story_redirects = Table(
     Column("new_id", Integer, nullable=False),
 )
 
+# Articles that left a story which lives on (a split, or a move to another story), so that
+# the old story can say where they went. Absorbed stories use story_redirects instead.
+story_moves = Table(
+    "story_moves", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("from_id", Integer, nullable=False),
+    Column("to_id", Integer, nullable=False),
+    Column("article_id", Integer, nullable=False),
+    Column("moved_at", DateTime, nullable=False),
+    Index("ix_story_moves_from", "from_id"),
+)
+
 article_entities = Table(
     "article_entities", metadata,
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
@@ -311,6 +323,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _v4_full_text,
     5: lambda conn: metadata.create_all(conn, tables=V5_TABLES),
     6: lambda conn: (metadata.create_all(conn, tables=V6_TABLES), _pg_full_text(conn)),
+    7: lambda conn: metadata.create_all(conn, tables=[story_moves]),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.

@@ -39,12 +39,17 @@ class ClusterConfig:
     weight_terms: float = 0.0
     weight_numbers: float = 0.3  # distinctive figures: scores, tolls, amounts
     weight_years: float = 0.1  # +1 when mentioned years overlap, -1 when they are disjoint
-    # Publication days far apart: subtracted in full beyond `time_full_days`,
-    # growing from nothing at `time_grace_days`. A follow-up months later that
-    # names the same people still joins; a look-alike event does not.
+    # Events far apart in time (features.event_spans: the publication day and the lead's
+    # dates, the closest pair counting): subtracted in full beyond `time_full_days`, growing from nothing at
+    # `time_grace_days`. A follow-up months later that names the same people still joins;
+    # a look-alike event does not.
     time_penalty: float = 0.4
     time_grace_days: float = 7.0
     time_full_days: float = 90.0
+    # Events a year or more apart are different events, however alike: this is subtracted
+    # on top, more than any pair of articles can score, so they never share a story.
+    time_wall_days: float = 365.0
+    time_wall_penalty: float = 1.5
     threshold: float = 0.29  # average-link similarity needed to share a story
     candidate_stories: int = 8  # stories re-clustered with a new article, at most
     candidate_margin: float = 0.15  # consider stories scoring above threshold - margin
@@ -68,8 +73,8 @@ def similarity_matrix(left: Sequence[ArticleFeatures], right: Sequence[ArticleFe
             total += weight * _sparse_dot(left, right, attribute)
     if config.weight_years:
         total += config.weight_years * _year_agreement(left, right)
-    if config.time_penalty:
-        total -= config.time_penalty * _time_gap_share(left, right, config)
+    if config.time_penalty or config.time_wall_penalty:
+        total -= _time_penalty(left, right, config)
     return total
 
 
@@ -109,13 +114,29 @@ def _year_agreement(left, right) -> np.ndarray:
     return np.where(overlap, 1.0, np.where(both, -1.0, 0.0))
 
 
-def _time_gap_share(left, right, config: ClusterConfig) -> np.ndarray:
-    def days(side):
-        return np.array([f.day.toordinal() if f.day else np.nan for f in side])
+def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
+    """What the distance in days between two articles' events costs: the gap between their
+    closest event spans (features.event_spans); nothing when either is undated."""
+    width = max((len(f.event) for f in (*left, *right)), default=0)
+    if not width:
+        return np.zeros((len(left), len(right)))
 
-    gap = np.abs(days(left)[:, None] - days(right)[None, :])
-    share = (gap - config.time_grace_days) / (config.time_full_days - config.time_grace_days)
-    return np.nan_to_num(np.clip(share, 0.0, 1.0), nan=0.0)
+    def spans(side):  # (articles, width, 2), unused slots NaN
+        out = np.full((len(side), width, 2), np.nan)
+        for row, f in enumerate(side):
+            if f.event:
+                out[row, :len(f.event)] = f.event
+        return out
+
+    a, b = spans(left), spans(right)
+    a_first, a_last = a[:, None, :, None, 0], a[:, None, :, None, 1]
+    b_first, b_last = b[None, :, None, :, 0], b[None, :, None, :, 1]
+    gaps = np.maximum(0.0, np.maximum(a_first - b_last, b_first - a_last))  # 0 where spans overlap
+    with np.errstate(all="ignore"):
+        gap = np.fmin.reduce(gaps.reshape(len(left), len(right), -1), axis=2)  # NaN: nothing to compare
+    share = np.clip((gap - config.time_grace_days) / (config.time_full_days - config.time_grace_days), 0.0, 1.0)
+    penalty = config.time_penalty * share + config.time_wall_penalty * (gap >= config.time_wall_days)
+    return np.nan_to_num(penalty, nan=0.0)
 
 
 _SPARSE = ("entities", "terms", "numbers")
@@ -137,6 +158,8 @@ class StoryChange:
     redirects: dict[int, int] = field(default_factory=dict)  # absorbed story -> surviving story
     created: list[int] = field(default_factory=list)
     joined: dict[int, list[int]] = field(default_factory=dict)  # story -> articles new to it
+    # A story that lives on but lost articles to another (a split): (from story, to story, articles)
+    moved: list[tuple[int, int, list[int]]] = field(default_factory=list)
 
 
 FeatureLoader = Callable[[Iterable[int]], dict[int, ArticleFeatures]]
@@ -265,8 +288,8 @@ class StoryClusterer:
             score += weight * sum(v * total.get(k, 0.0) for k, v in getattr(features, attribute).items()) / size
         if config.weight_years:
             score += config.weight_years * float(_year_agreement([features], members).mean())
-        if config.time_penalty:
-            score -= config.time_penalty * float(_time_gap_share([features], members, config).mean())
+        if config.time_penalty or config.time_wall_penalty:
+            score -= float(_time_penalty([features], members, config).mean())
         return score
 
     def _assign_greedily(self, features: ArticleFeatures, scored) -> StoryChange:
@@ -317,6 +340,10 @@ class StoryClusterer:
                 change.redirects[story] = group_ids[best]
                 self._drop_story(story)
         for g, story in group_ids.items():
+            for source in taken:  # an absorbed story redirects instead; a kept one says where its articles went
+                went = sorted(set(groups[g]) & old[source]) if source != story else []
+                if went:
+                    change.moved.append((source, story, went))
             members = sorted(groups[g], key=lambda a: (a == new_article, a))
             if story in old and set(members) == old[story]:
                 continue

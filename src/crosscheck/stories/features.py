@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -49,6 +49,12 @@ class ArticleFeatures:
     numbers: dict[str, float] = field(default_factory=dict)
     years: frozenset[int] = frozenset()
     day: date | None = None  # publication day, when known
+    # When the reported event may have happened: spans of days (first, last; ordinals), see event_spans.
+    event: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.event and self.day is not None:  # built by hand with a day only
+            object.__setattr__(self, "event", ((self.day.toordinal(), self.day.toordinal()),))
 
 
 # Runs of capitalised words: the surface names an article uses. The recognizer
@@ -106,7 +112,43 @@ def build_features(article: Article, analysis: Analysis, vector: np.ndarray) -> 
         years.add(day.year)
     return ArticleFeatures(article_id=article.id, vector=np.asarray(vector, dtype=np.float32),
                            entities=entities, terms=terms, numbers=number_vector,
-                           years=frozenset(years), day=day)
+                           years=frozenset(years), day=day, event=event_spans(article, analysis))
+
+
+EVENT_LEAD_SENTENCES = 3  # where news says when its event happened
+EVENT_DATES = 3  # the lead's first dates; later ones are background more often than not
+_EVENT_GRANULARITIES = frozenset({"day", "week", "month"})  # a bare year is too coarse to place an event
+
+
+def event_spans(article: Article, analysis: Analysis) -> tuple[tuple[int, int], ...]:
+    """The times an article is about, as spans of days (a month mention spans the month): its
+    publication day and the first dates of its lead, resolved against its own date.
+
+    An article is about one of these, but which one cannot be read reliably: a lead may
+    open with background ("previously at the clinic from September 2010") or with its
+    event ("struck on Tuesday"). So two articles are as far apart in time as their closest
+    spans: a follow-up months later that names its event's date ("three months after
+    the 3 March quake") is near that event, while a look-alike event years later, which
+    names none of its dates, is not. A date resolved against a guessed anchor (the
+    story's) is not the article's own word and is left out.
+    """
+    spans: list[tuple[int, int]] = []
+    if article.published is not None:
+        day = article.published.date().toordinal()
+        spans.append((day, day))
+    lead = [m for m in analysis.dates if m.sentence < EVENT_LEAD_SENTENCES and m.value is not None
+            and not m.inferred and m.granularity in _EVENT_GRANULARITIES]
+    for mention in sorted(lead, key=lambda m: (m.sentence, m.start))[:EVENT_DATES]:
+        first = mention.value
+        if mention.granularity == "week":
+            last = first + timedelta(days=6)
+        elif mention.granularity == "month":
+            last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        else:
+            last = first
+        if (first.toordinal(), last.toordinal()) not in spans:
+            spans.append((first.toordinal(), last.toordinal()))
+    return tuple(spans)
 
 
 def _name_information(name: str) -> float:

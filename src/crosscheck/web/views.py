@@ -17,7 +17,7 @@ def story_view(engine: Engine, story_id: int) -> dict[str, Any] | None:
     view = {
         "id": detail["id"], "requested_id": story_id, "title": detail["title"], "articles": detail["articles"],
         "outlets": detail["outlets"], "first": detail["first"], "last": detail["last"],
-        "updated": max(dates) if dates else None, **_verdict_counts(groups),
+        "updated": max(dates) if dates else None, "moved_out": detail["moved_out"], **_verdict_counts(groups),
     }
     briefing = engine.briefing(detail["id"])
     articles = {a["id"]: a for a in detail["articles_detail"]}
