@@ -124,9 +124,17 @@ def cross_validate(items: list[DevArticle], configs: list[ClusterConfig], k: int
         held_out_predicted.update({a: f"{fold}:{s}" for a, s in predicted.items()})
         p, r, f1 = bcubed(predicted, {i.article.id: i.story for i, _ in test})
         chosen.append(best)
-        log(f"fold {fold}: topics {sorted(topics)}; tuned F1 {train_f1:.3f}; held-out P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+        log(f"fold {fold}: topics {sorted(topics)}; tuned F1 {train_f1:.3f}; held-out P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+            f"; chosen {_differences(best)}")
     pooled = bcubed(held_out_predicted, gold)
     return {"held_out": pooled, "chosen": chosen}
+
+
+def _differences(config: ClusterConfig) -> str:
+    """The settings where a config differs from the defaults."""
+    base = ClusterConfig()
+    changed = {k: getattr(config, k) for k in config.__dataclass_fields__ if getattr(config, k) != getattr(base, k)}
+    return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the defaults"
 
 
 def default_space() -> dict[str, list]:
@@ -148,10 +156,15 @@ def main() -> None:
     p, r, f1 = score(items, features, base)
     print(f"defaults on all dev topics (fitted there): P {p:.3f} R {r:.3f} F1 {f1:.3f}")
     started = time.perf_counter()
-    result = cross_validate(items, grid(base, default_space()), args.folds)
+    configs = grid(base, default_space())
+    result = cross_validate(items, configs, args.folds)
     p, r, f1 = result["held_out"]
     print(f"held-out folds, pooled: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({time.perf_counter() - started:.0f} s)")
+    ranked = sorted(((score(items, features, c)[2], i) for i, c in enumerate(configs)), reverse=True)[:5]
+    for f1, i in ranked:
+        print(f"on all dev topics: F1 {f1:.3f} with {_differences(configs[i])}")
 
 
 if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)
     main()

@@ -34,7 +34,9 @@ class World:
             for e in range(events_per_topic):
                 ev = next(event_id)
                 event_vec = rng.normal(size=384)
-                day = date(2026, 1, 1) + timedelta(days=60 * e + 7 * t)
+                # a topic's events are over a year apart, as ECB+'s are: time alone separates
+                # such events (the wall); events weeks apart must differ in names and figures
+                day = date(2026, 1, 1) + timedelta(days=400 * e + 7 * t)
                 names = {f"person{ev}": 1.0, f"place{ev}": 0.8, f"topicname{t}": 0.6}
                 for _ in range(articles_per_event):
                     v = topic_vec + 0.6 * event_vec + 0.5 * rng.normal(size=384)
@@ -72,7 +74,7 @@ def test_events_of_the_same_kind_stay_apart():
     assert len(set(predicted.values())) == len(set(world.gold.values()))
 
 
-def test_look_alike_articles_weeks_apart_are_different_stories():
+def test_look_alike_articles_a_year_apart_are_different_stories_and_months_apart_cost_less():
     world = World(topics=1, events_per_topic=1, articles_per_event=2, seed=4)
     base, other = world.features
     # alike: the same meaning and place, but not the same figures or people
@@ -80,8 +82,11 @@ def test_look_alike_articles_weeks_apart_are_different_stories():
                  numbers=_unit({"999": 1.0}), years=base.years)
     same_week = ArticleFeatures(article_id=98, day=base.day + timedelta(days=2), **alike)
     months_later = ArticleFeatures(article_id=99, day=base.day + timedelta(days=100), **alike)
-    sims = similarity_matrix([base], [same_week, months_later], ClusterConfig())
-    assert sims[0, 0] >= ClusterConfig().threshold > sims[0, 1]
+    year_later = ArticleFeatures(article_id=100, day=base.day + timedelta(days=380), **alike)
+    sims = similarity_matrix([base], [same_week, months_later, year_later], ClusterConfig())
+    assert sims[0, 0] >= ClusterConfig().threshold > sims[0, 2]
+    # months apart: a penalty, milder than the wall, since a follow-up may come months later
+    assert sims[0, 0] > sims[0, 1] > sims[0, 2] + 1.0
 
 
 def test_shuffled_arrival_barely_changes_the_result():
