@@ -44,35 +44,50 @@ class DevArticle:
     sentence_vectors: np.ndarray
 
 
+SAMPLE_TOPIC = 0  # the bundled sample corpus: a requirement that settings must meet, not a fold
+
+
 def load_dev(embedder: str = "auto") -> list[DevArticle]:
-    """ECB+ dev through the engine's ingest and analysis, cached per embedder."""
-    from crosscheck import Engine
-    from crosscheck.analyze import analyze_article
+    """ECB+ dev and the bundled sample corpus, through the engine's ingest and analysis, cached
+    per embedder. ECB+ topics hold events of a kind years apart; the sample adds two ferry
+    accidents at one port four months apart, a case ECB+ dev lacks."""
+    from crosscheck import sample_corpus_path
 
     cache = OUT / f"cv-dev-{embedder}.pickle"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
-    rows = [json.loads(line) for line in open(ECB_DEV, encoding="utf-8")]
-    gold = {r["id"]: r for r in rows}
     OUT.mkdir(exist_ok=True)
-    db = OUT / f"cv-dev-{embedder}.db"
-    db.unlink(missing_ok=True)
+    rows = [json.loads(line) for line in open(ECB_DEV, encoding="utf-8")]
     data = OUT / "cv-dev-input.jsonl"
     data.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows))
+    found = _through_engine([data], {r["id"]: (int(r["topic"]), r["story"]) for r in rows}, "dev", embedder)
+    gold = json.loads((Path(__file__).resolve().parent / "gold" / "sample_gold.json").read_text())["articles"]
+    found += _through_engine([sample_corpus_path()], {key: (SAMPLE_TOPIC, f"sample:{row['story']}")
+                                                      for key, row in gold.items()}, "sample", embedder,
+                             id_offset=1_000_000)  # its own store numbers from 1 too
+    cache.write_bytes(pickle.dumps(found))
+    return found
+
+
+def _through_engine(inputs: list[Path], gold: dict[str, tuple[int, str]], name: str, embedder: str,
+                    id_offset: int = 0) -> list[DevArticle]:
+    from crosscheck import Engine
+    from crosscheck.analyze import analyze_article
+
+    db = OUT / f"cv-{name}-{embedder}.db"
+    db.unlink(missing_ok=True)
     found = []
     with Engine(str(db), embedder=embedder) as engine:
-        engine.ingest([str(data)])
+        engine.ingest([str(p) for p in inputs])
         articles = engine.store.articles_by_id([a.id for a in engine.articles()])
         # as analysed at placement: the stored ones may have dates re-resolved against the story
         analyses = {i: analyze_article(a, recognizer=engine.recognizer) for i, a in articles.items()}
         ids = sorted(articles)
         vectors = engine._embed_sentences([[s.text for s in analyses[i].sentences] for i in ids])
         for article_id, matrix in zip(ids, vectors):
-            article = articles[article_id]
-            row = gold[article.external_id]
-            found.append(DevArticle(article.external_id, int(row["topic"]), row["story"], article,
-                                    analyses[article_id], matrix))
-    cache.write_bytes(pickle.dumps(found))
+            article = replace(articles[article_id], id=article_id + id_offset)
+            topic, story = gold[article.external_id]
+            found.append(DevArticle(article.external_id, topic, story, article, analyses[article_id], matrix))
     return found
 
 
@@ -138,8 +153,48 @@ def _differences(config: ClusterConfig) -> str:
 
 
 def default_space() -> dict[str, list]:
-    return {"threshold": [0.25, 0.29, 0.33], "weight_meaning": [0.2, 0.35],
-            "weight_entities": [0.5, 0.6], "time_penalty": [0.1, 0.2, 0.4], "time_full_days": [90.0, 365.0]}
+    # (weight_meaning 0.2 and weight_entities 0.5 were chosen in every fold of a wider grid)
+    return {"threshold": [0.25, 0.29, 0.33], "time_penalty": [0.1, 0.2, 0.3, 0.4],
+            "time_full_days": [90.0, 180.0, 365.0]}
+
+
+ABLATIONS = {
+    "without meaning vectors": {"weight_meaning": 0.0},
+    "without names": {"weight_entities": 0.0},
+    "without numbers": {"weight_numbers": 0.0},
+    "without years": {"weight_years": 0.0},
+    "without event time (penalty and wall)": {"time_penalty": 0.0, "time_wall_penalty": 0.0},
+    "without the year wall": {"time_wall_penalty": 0.0},
+    "with general terms (0.1)": {"weight_terms": 0.1},
+}
+
+
+def ablation(items: list[DevArticle], k: int) -> list[tuple[str, float, list[float]]]:
+    """What each feature adds: the defaults with one part changed, on all topics and per fold."""
+    features = features_of(items)
+    folds = folds_of(items, k)
+    rows = []
+    for name, change in {"defaults": {}, **ABLATIONS}.items():
+        config = replace(ClusterConfig(), **change)
+        per_fold = []
+        for topics in folds:
+            chosen = [(i, f) for i, f in zip(items, features) if i.topic in topics]
+            per_fold.append(score([i for i, _ in chosen], [f for _, f in chosen], config)[2])
+        rows.append((name, score(items, features, config)[2], per_fold))
+    return rows
+
+
+def split_sample(items: list[DevArticle]) -> tuple[list[DevArticle], list[DevArticle]]:
+    """(ECB+ dev articles, the sample corpus's)."""
+    return [i for i in items if i.topic != SAMPLE_TOPIC], [i for i in items if i.topic == SAMPLE_TOPIC]
+
+
+def admissible(configs: list[ClusterConfig], sample: list[DevArticle]) -> list[ClusterConfig]:
+    """The settings that get the bundled sample's stories exactly right. Its two ferry accidents
+    at one port four months apart, with different vessels, must stay apart: ECB+ dev has no
+    such case (its look-alike events are years apart), so it cannot teach it."""
+    features = features_of(sample)
+    return [c for c in configs if score(sample, features, c)[2] == 1.0]
 
 
 def main() -> None:
@@ -150,13 +205,19 @@ def main() -> None:
     if not ECB_DEV.exists():
         print(f"skipped: {ECB_DEV} not found (the benchmark data lives in ../shared)")
         return
-    items = load_dev(args.embedder)
+    items, sample = split_sample(load_dev(args.embedder))
     base = ClusterConfig()
     features = features_of(items)
     p, r, f1 = score(items, features, base)
-    print(f"defaults on all dev topics (fitted there): P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+    print(f"defaults on all dev topics (fitted there): P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
+          f"sample corpus F1 {score(sample, features_of(sample), base)[2]:.3f}")
+    print("what each part adds (defaults with one part changed; BCubed F1):")
+    for name, f1_all, per_fold in ablation(items, args.folds):
+        print(f"  {name:40} all topics {f1_all:.3f}; per fold " + " ".join(f"{x:.3f}" for x in per_fold))
     started = time.perf_counter()
-    configs = grid(base, default_space())
+    every = grid(base, default_space())
+    configs = admissible(every, sample)
+    print(f"{len(configs)} of {len(every)} settings keep the sample corpus's stories exact; tuning among them")
     result = cross_validate(items, configs, args.folds)
     p, r, f1 = result["held_out"]
     print(f"held-out folds, pooled: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({time.perf_counter() - started:.0f} s)")

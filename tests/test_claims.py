@@ -229,3 +229,23 @@ def test_cli_claims_and_timeline_json(db_path):
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     missing = run_cli("claims", "9999", "--db", db)
     assert missing.returncode == 1 and "no story 9999" in missing.stderr
+
+
+def test_the_pair_matrix_is_claim_similarity_for_every_pair(stores):
+    """Alignment scores all pairs at once; each entry must be what claim_similarity says."""
+    from crosscheck.claims.align import claim_similarity, similarity_matrix
+
+    with Engine(stores.seeds()) as engine:
+        members = engine.store.story_members(engine.stories()[0].id)
+        articles, analyses = engine.store.articles_by_id(members), engine.store.analyses_by_id(members)
+        claims = [c for m in members for c in extract_claims(articles[m], analyses[m])]
+        vectors = {(m, i): v for m in members for i, v in enumerate(engine._sentences_of(m).vectors)}
+        nouns = engine._word_vectors(sorted({c.noun for c in claims if c.noun}))
+    checked = 0
+    for kind in ("quantity", "date", "statement"):
+        of_kind = [c for c in claims if c.kind == kind]
+        pairwise = np.array([[0.0 if i == j else claim_similarity(a, b, vectors, nouns) for j, b in enumerate(of_kind)]
+                             for i, a in enumerate(of_kind)])
+        assert similarity_matrix(of_kind, vectors, nouns) == pytest.approx(pairwise, abs=1e-6)
+        checked += int((pairwise > 0).sum())
+    assert checked > 20  # the seeds align many pairs: the comparison covered real scores

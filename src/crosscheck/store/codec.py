@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 
 from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Coverage, DateMention, Disagreement,
@@ -11,12 +11,20 @@ from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, 
 
 
 def analysis_to_json(analysis: Analysis) -> str:
-    def default(value):
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(type(value))
+    # The mention records are flat, so a row is its fields as they are: dataclasses.asdict
+    # deep-copies every value and cost a tenth of placing an article.
+    raw = {part: _rows(getattr(analysis, part)) for part in _ANALYSIS_PARTS}
+    return json.dumps(raw, default=_default, ensure_ascii=False, separators=(",", ":"))
 
-    return json.dumps(asdict(analysis), default=default, ensure_ascii=False, separators=(",", ":"))
+
+_ANALYSIS_PARTS = tuple(f.name for f in fields(Analysis))
+
+
+def _rows(records) -> list[dict]:
+    if not records:
+        return []
+    names = [f.name for f in fields(records[0])]
+    return [{name: getattr(record, name) for name in names} for record in records]
 
 
 def analysis_from_json(data: str) -> Analysis:

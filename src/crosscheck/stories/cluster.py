@@ -41,15 +41,15 @@ class ClusterConfig:
     weight_years: float = 0.1  # +1 when mentioned years overlap, -1 when they are disjoint
     # Events far apart in time (features.event_spans: the publication day and the lead's
     # dates, the closest pair counting): subtracted in full beyond `time_full_days`,
-    # growing from nothing at `time_grace_days`. Mild, because a follow-up months later
-    # that names the same people belongs to its event; the wall below separates events.
-    # Chosen by cross-validation over ECB+ dev topics (benchmarks/cluster_cv.py): every
-    # fold chose 0.1 over a year.
-    time_penalty: float = 0.1
+    # growing from nothing at `time_grace_days`. Chosen by cross-validation over ECB+ dev
+    # topics (benchmarks/cluster_cv.py) among the settings that keep the bundled sample's
+    # two ferry accidents at one port, four months apart, in two stories.
+    time_penalty: float = 0.3
     time_grace_days: float = 7.0
-    time_full_days: float = 365.0
+    time_full_days: float = 90.0
     # Events a year or more apart are different events, however alike: this is subtracted
-    # on top, more than any pair of articles can score, so they never share a story.
+    # on top, more than any pair of articles can score, so they never share a story
+    # (between articles that both carry their own date; see _time_penalty).
     time_wall_days: float = 365.0
     time_wall_penalty: float = 1.5
     threshold: float = 0.29  # average-link similarity needed to share a story
@@ -118,7 +118,12 @@ def _year_agreement(left, right) -> np.ndarray:
 
 def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
     """What the distance in days between two articles' events costs: the gap between their
-    closest event spans (features.event_spans); nothing when either is undated."""
+    closest event spans (features.event_spans); nothing when either is undated.
+
+    The wall needs both articles' own dates (publication day or dateline): the dates in an
+    undated article's lead may be background ("arrested in October 2011" in a report on the
+    2013 trial), so they can bring it near another article but never wall it off alone.
+    """
     width = max((len(f.event) for f in (*left, *right)), default=0)
     if not width:
         return np.zeros((len(left), len(right)))
@@ -137,8 +142,9 @@ def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
     with np.errstate(all="ignore"):
         gap = np.fmin.reduce(gaps.reshape(len(left), len(right), -1), axis=2)  # NaN: nothing to compare
     share = np.clip((gap - config.time_grace_days) / (config.time_full_days - config.time_grace_days), 0.0, 1.0)
+    both_dated = np.outer([f.day is not None for f in left], [f.day is not None for f in right])
     penalty = config.time_penalty * share + config.time_wall_penalty * (gap >= config.time_wall_days)
-    return np.nan_to_num(penalty, nan=0.0)
+    return np.where(both_dated, np.nan_to_num(penalty, nan=0.0), 0.0)
 
 
 _SPARSE = ("entities", "terms", "numbers")
