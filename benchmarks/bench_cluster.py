@@ -61,6 +61,34 @@ def crosscheck_side(source: str, shuffle_seed: int | None) -> dict:
             "predicted": predicted, "peak_rss_mb": peak_rss_mb(), "embedder": engine.embedder.name}
 
 
+DISTRACTORS = 1000
+
+
+def distractors_side(source: str) -> dict:
+    """ECB+ dev among look-alike copies (make_corpus.py: copies of the same stories with made-up
+    names, scaled figures and moved dates): do the dev stories stay pure in a store full of
+    articles about other events of the same kinds?"""
+    from crosscheck import Engine
+    from make_corpus import build
+
+    rows = [json.loads(line) for line in open(source, encoding="utf-8")]
+    copies, copy_gold = build(DISTRACTORS, seed=7)
+    gold = {**{r["id"]: r["story"] for r in rows}, **copy_gold}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "input.jsonl"
+        # the copies first: the dev articles arrive in a store already full of look-alikes
+        data.write_text("".join(json.dumps({k: v for k, v in r.items() if k not in ("story", "topic")}) + "\n"
+                                for r in [*copies, *rows]))
+        with Engine(str(Path(tmp) / "bench.db")) as engine:
+            engine.ingest([str(data)])
+            predicted = {row["id"]: row["story_id"] for row in engine.export_rows()}
+    dev = {r["id"] for r in rows}
+    mixed = {story for article, story in predicted.items() if article in dev} & \
+        {story for article, story in predicted.items() if article not in dev}
+    return {"predicted": predicted, "gold": gold, "dev_ids": sorted(dev),
+            "dev_articles_in_mixed_stories": sum(1 for a in dev if predicted.get(a) in mixed)}
+
+
 def baseline_side(source: str) -> dict:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -101,6 +129,14 @@ def main() -> None:
     print(f"F1 change under shuffled order: {abs(f_online - results['crosscheck (shuffled)']['f1']):.3f}")
     print(f"F1 crosscheck - baseline: {f_online - f_base:+.3f}; "
           f"speed ratio crosscheck/baseline: {results['crosscheck (online)']['articles_per_s'] / results['baseline tfidf+avglink']['articles_per_s']:.2f}")
+    crowd = run_child(__file__, "distractors", str(ECB_DEV))
+    p, r, f = bcubed(crowd["predicted"], crowd["gold"])
+    p_dev, r_dev, f_dev = bcubed({a: s for a, s in crowd["predicted"].items() if a in set(crowd["dev_ids"])}, gold)
+    results["among look-alikes"] = {"precision": p, "recall": r, "f1": f, "dev_f1": f_dev,
+                                    "dev_articles_in_mixed_stories": crowd["dev_articles_in_mixed_stories"]}
+    print(f"among {DISTRACTORS} look-alike copies (ingested first): BCubed P {p:.3f} R {r:.3f} F1 {f:.3f} over all; "
+          f"dev articles alone F1 {f_dev:.3f}; dev articles in a story that took in a copy: "
+          f"{crowd['dev_articles_in_mixed_stories']}")
     print("cross-validation over topic folds (settings tuned on the other folds):", flush=True)
     subprocess.run([sys.executable, str(Path(__file__).with_name("cluster_cv.py"))], check=True)
     print(f"saved {save('cluster', results)}")
@@ -111,6 +147,8 @@ if __name__ == "__main__":
         if sys.argv[1] == "crosscheck":
             seed = int(sys.argv[3]) if len(sys.argv) > 3 else None
             print(json.dumps(crosscheck_side(sys.argv[2], seed)))
+        elif sys.argv[1] == "distractors":
+            print(json.dumps(distractors_side(sys.argv[2])))
         else:
             print(json.dumps(baseline_side(sys.argv[2])))
     else:
