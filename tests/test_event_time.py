@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from crosscheck import Engine
+from conftest import run_cli
 from crosscheck.analyze import analyze_article
 from crosscheck.records import Article
 from crosscheck.stories.cluster import ClusterConfig, StoryClusterer, similarity_matrix
@@ -178,3 +179,17 @@ def test_a_split_story_says_where_its_articles_went(db_path, tmp_path):
         assert detail["id"] == story and detail["articles"] == len(members) - 1
         assert detail["moved_out"] == [{"story_id": new_story, "articles": [leaving]}]
         assert engine.story(new_story)["articles"] == 1  # both ids keep working
+    # every face says it: the CLI, the story page and the API
+    shown = run_cli("story", str(story), "--db", db_path)
+    assert shown.returncode == 0, shown.stderr
+    assert f"1 article of this story now in story {new_story}: #{leaving}" in shown.stdout
+    from fastapi.testclient import TestClient
+    from crosscheck.web import create_app
+
+    with TestClient(create_app(db_path)) as client:
+        page = client.get(f"/stories/{story}")
+        assert page.status_code == 200
+        assert f'now in <a href="/stories/{new_story}">story {new_story}</a>' in page.text
+        api = client.get(f"/api/v1/stories/{story}").json()
+        assert api["moved_out"] == [{"story_id": new_story, "articles": [leaving]}]
+        assert client.get(f"/stories/{new_story}").status_code == 200
