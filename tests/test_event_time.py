@@ -182,14 +182,14 @@ def test_a_split_story_says_where_its_articles_went(db_path, tmp_path):
     # every face says it: the CLI, the story page and the API
     shown = run_cli("story", str(story), "--db", db_path)
     assert shown.returncode == 0, shown.stderr
-    assert f"1 article of this story now in story {new_story}: #{leaving}" in shown.stdout
+    assert f"1 article once in this story now in story {new_story}: #{leaving}" in shown.stdout
     from fastapi.testclient import TestClient
     from crosscheck.web import create_app
 
     with TestClient(create_app(db_path)) as client:
         page = client.get(f"/stories/{story}")
         assert page.status_code == 200
-        assert f'now in <a href="/stories/{new_story}">story {new_story}</a>' in page.text
+        assert f'1 article once in this story is now in <a href="/stories/{new_story}">story {new_story}</a>' in page.text
         api = client.get(f"/api/v1/stories/{story}").json()
         assert api["moved_out"] == [{"story_id": new_story, "articles": [leaving]}]
         assert client.get(f"/stories/{new_story}").status_code == 200

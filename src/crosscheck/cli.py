@@ -202,7 +202,7 @@ def _print_story(d: dict) -> None:
         out.print(f"(story {d['requested_id']} was merged into story {d['id']})", highlight=False)
     for moved in d.get("moved_out", []):
         count = len(moved["articles"])
-        out.print(f"({count} article{'' if count == 1 else 's'} of this story now in story {moved['story_id']}: "
+        out.print(f"({count} article{'' if count == 1 else 's'} once in this story now in story {moved['story_id']}: "
                   f"{', '.join(f'#{a}' for a in moved['articles'])})", highlight=False)
     out.print(f"[bold]Story {d['id']}: {d['title']}[/bold]")
     out.print(f"{d['articles']} articles from {len(d['outlets'])} outlets, {d['first'] or '?'} to {d['last'] or '?'}",
