@@ -249,3 +249,19 @@ def test_the_pair_matrix_is_claim_similarity_for_every_pair(stores):
         assert similarity_matrix(of_kind, vectors, nouns) == pytest.approx(pairwise, abs=1e-6)
         checked += int((pairwise > 0).sum())
     assert checked > 20  # the seeds align many pairs: the comparison covered real scores
+
+
+def test_records_convert_for_storage_as_dataclasses_asdict_would(stores):
+    """The stored JSON of a cross-check and a briefing is built without asdict's deep copy,
+    and must be the same."""
+    from dataclasses import asdict
+
+    from crosscheck.records import plain
+
+    with Engine(stores.seeds()) as engine:
+        story_id = engine.stories()[0].id
+        _, groups, timeline = engine.cross_check(story_id)
+        records = [*groups, *timeline, engine.briefing(story_id)]
+    assert len(records) > 10
+    for record in records:
+        assert json.dumps(plain(record), default=str) == json.dumps(asdict(record), default=str)

@@ -1,4 +1,4 @@
-"""Event time in story clustering: two earthquakes in one town two years apart stay
+"""Stories: event time, splits and the names clustering reads. Two earthquakes in one town two years apart stay
 apart, a follow-up months later that names its quake's date joins it, and a story
 that splits keeps its id for the larger part and says where the rest went."""
 
@@ -193,3 +193,12 @@ def test_a_split_story_says_where_its_articles_went(db_path, tmp_path):
         api = client.get(f"/api/v1/stories/{story}").json()
         assert api["moved_out"] == [{"story_id": new_story, "articles": [leaving]}]
         assert client.get(f"/stories/{new_story}").status_code == 200
+
+
+def test_surface_names_are_read_whole_and_without_possessives():
+    from crosscheck.records import Analysis
+    from crosscheck.stories.features import names_of
+
+    names = names_of("Jim O'Brien met New Zealand's envoy, Jean-Pierre McDonald, in Perth.", Analysis(sentences=()))
+    assert {"jim o'brien", "new zealand", "jean-pierre mcdonald", "perth"} <= set(names)
+    assert not any(name.endswith("'s") or name.endswith("o'") for name in names)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, datetime
 from html import escape
 
-from ..records import BriefSentence, Briefing, TimelineEvent
+from ..records import BriefSentence, Briefing, TimelineEvent, plain
 
 JSON_SCHEMA_VERSION = 1
 
@@ -18,7 +17,7 @@ def to_json(briefing: Briefing) -> str:
             return value.isoformat()
         raise TypeError(type(value))
 
-    return json.dumps({"schema": JSON_SCHEMA_VERSION, **asdict(briefing)}, default=default,
+    return json.dumps({"schema": JSON_SCHEMA_VERSION, **plain(briefing)}, default=default,
                       ensure_ascii=False, indent=2)
 
 

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
 from datetime import date
 
+from ..records import plain
 from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Coverage, DateMention, Disagreement,
                        EntityMention, Evidence, OutletCoverage, Quantity, Rewrite, Sentence, TimelineEvent)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
-    # The mention records are flat, so a row is its fields as they are: dataclasses.asdict
-    # deep-copies every value and cost a tenth of placing an article.
-    raw = {part: _rows(getattr(analysis, part)) for part in _ANALYSIS_PARTS}
-    return json.dumps(raw, default=_default, ensure_ascii=False, separators=(",", ":"))
-
-
-_ANALYSIS_PARTS = tuple(f.name for f in fields(Analysis))
-
-
-def _rows(records) -> list[dict]:
-    if not records:
-        return []
-    names = [f.name for f in fields(records[0])]
-    return [{name: getattr(record, name) for name in names} for record in records]
+    return json.dumps(plain(analysis), default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
 def analysis_from_json(data: str) -> Analysis:
@@ -52,7 +39,7 @@ def _default(value):
 
 
 def crosscheck_to_json(groups: list[ClaimGroup], timeline: list[TimelineEvent]) -> str:
-    return json.dumps({"groups": [asdict(g) for g in groups], "timeline": [asdict(t) for t in timeline]},
+    return json.dumps({"groups": plain(groups), "timeline": plain(timeline)},
                       default=_default, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -60,7 +60,10 @@ class ArticleFeatures:
 # Runs of capitalised words: the surface names an article uses. The recognizer
 # folds a city into its country and may miss an unusual name; the surface
 # tokens keep what is specific ("Rahman", "SAP Arena") for telling events apart.
-_CAPITALISED_RUN = re.compile(r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]{2,}))*")
+# A name word: "Kursk", "O'Brien", "McDonald", "Jean-Pierre", "NATO"; a possessive "'s" is
+# not part of the name ("New Zealand's" is New Zealand), or the two would never match.
+_NAME_WORD = r"(?:[A-Z](?:[a-z]+(?:['’]?[A-Z][a-z]+)*|['’][A-Z][a-z]+)(?:-[A-Za-z][a-z]+)*|[A-Z]{2,})"
+_CAPITALISED_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 _NOT_NAMES = frozenset("""
 the a an in on at of to for and but with by from as it this that he she they his her their we
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
