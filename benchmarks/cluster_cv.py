@@ -137,12 +137,26 @@ def cross_validate(items: list[DevArticle], configs: list[ClusterConfig], k: int
         train_f1 = score(train_items, train_features, best)[2]
         predicted = cluster([f for _, f in test], best)
         held_out_predicted.update({a: f"{fold}:{s}" for a, s in predicted.items()})
-        p, r, f1 = bcubed(predicted, {i.article.id: i.story for i, _ in test})
+        test_gold = {i.article.id: i.story for i, _ in test}
+        p, r, f1 = bcubed(predicted, test_gold)
+        baseline_f1 = bcubed(tfidf_baseline([i for i, _ in test]), test_gold)[2]
         chosen.append(best)
         log(f"fold {fold}: topics {sorted(topics)}; tuned F1 {train_f1:.3f}; held-out P {p:.3f} R {r:.3f} F1 {f1:.3f}"
-            f"; chosen {_differences(best)}")
+            f" (TF-IDF baseline {baseline_f1:.3f}); chosen {_differences(best)}")
     pooled = bcubed(held_out_predicted, gold)
+    log(f"TF-IDF baseline on all dev topics: F1 {bcubed(tfidf_baseline(items), gold)[2]:.3f}")
     return {"held_out": pooled, "chosen": chosen}
+
+
+def tfidf_baseline(items: list[DevArticle]) -> dict[int, int]:
+    """bench_cluster's baseline on these articles: TF-IDF, average link at cosine distance 0.8."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer().fit_transform([i.article.text for i in items]).toarray()
+    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=0.8).fit_predict(matrix)
+    return {i.article.id: int(label) for i, label in zip(items, labels)}
 
 
 def _differences(config: ClusterConfig) -> str:
