@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 
 from ..records import DateMention, Sentence
 
-__all__ = ["extract_dates"]
+__all__ = ["extract_dates", "period_of"]
 
 _MONTH_NUMBERS = {
     "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,
@@ -509,3 +509,16 @@ def _shifted(anchor: date, unit: str, steps: int) -> date:
         months = anchor.year * 12 + anchor.month - 1 + steps
         return date(months // 12, months % 12 + 1, 1)
     return date(anchor.year + steps, 1, 1)
+
+
+def period_of(first: date, granularity: str) -> tuple[date, date]:
+    """The first and last day a date mention covers: a week, month or year is reported as its
+    first day, and spans to its last."""
+    if granularity == "year":
+        return first, date(first.year, 12, 31)
+    if granularity == "month":
+        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        return first, following - timedelta(days=1)
+    if granularity == "week":
+        return first, first + timedelta(days=6)
+    return first, first

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from ..analyze.dates import period_of
 from ..records import Claim
 from .extract import stem
 
@@ -253,15 +254,7 @@ def _noun_similarity(a: Claim, b: Claim, nouns: dict[str, np.ndarray]) -> float:
 
 def period(claim: Claim) -> tuple[date, date]:
     """The first and last day a dated claim covers."""
-    start = claim.date
-    if claim.granularity == "year":
-        return start, date(start.year, 12, 31)
-    if claim.granularity == "month":
-        following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-        return start, following - timedelta(days=1)
-    if claim.granularity == "week":
-        return start, start + timedelta(days=6)
-    return start, start
+    return period_of(claim.date, claim.granularity)
 
 
 def date_gap_days(a: Claim, b: Claim) -> int:

@@ -48,8 +48,8 @@ class ClusterConfig:
     time_grace_days: float = 7.0
     time_full_days: float = 90.0
     # Events a year or more apart are different events, however alike: this is subtracted
-    # on top, more than any pair of articles can score, so they never share a story
-    # (between articles that both carry their own date; see _time_penalty).
+    # on top, more than any pair of articles can score, so they never share a story.
+    # (Both penalties apply only between articles that carry their own date: _time_penalty.)
     time_wall_days: float = 365.0
     time_wall_penalty: float = 1.5
     threshold: float = 0.29  # average-link similarity needed to share a story
@@ -118,11 +118,11 @@ def _year_agreement(left, right) -> np.ndarray:
 
 def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
     """What the distance in days between two articles' events costs: the gap between their
-    closest event spans (features.event_spans); nothing when either is undated.
+    closest event spans (features.event_spans).
 
-    The wall needs both articles' own dates (publication day or dateline): the dates in an
-    undated article's lead may be background ("arrested in October 2011" in a report on the
-    2013 trial), so they can bring it near another article but never wall it off alone.
+    Only between articles that both carry their own date (publication day or dateline): the
+    dates in an undated article's lead may be background ("arrested in October 2011" in a
+    report on the 2013 trial), so they can never push it away from another article.
     """
     width = max((len(f.event) for f in (*left, *right)), default=0)
     if not width:

@@ -12,11 +12,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
+from ..analyze.dates import period_of
 from ..records import Analysis, Article
 
 # Zipf frequency of "the" is ~7.7; a word at zipf 7 carries no information.
@@ -144,13 +145,7 @@ def event_spans(article: Article, analysis: Analysis) -> tuple[tuple[int, int], 
     lead = [m for m in analysis.dates if m.sentence < EVENT_LEAD_SENTENCES and m.value is not None
             and not m.inferred and m.granularity in _EVENT_GRANULARITIES]
     for mention in sorted(lead, key=lambda m: (m.sentence, m.start))[:EVENT_DATES]:
-        first = mention.value
-        if mention.granularity == "week":
-            last = first + timedelta(days=6)
-        elif mention.granularity == "month":
-            last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
-        else:
-            last = first
+        first, last = period_of(mention.value, mention.granularity)
         if (first.toordinal(), last.toordinal()) not in spans:
             spans.append((first.toordinal(), last.toordinal()))
     return tuple(spans)
