@@ -87,74 +87,54 @@ def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: 
     return [[claims[i] for i in sorted(keep)]] + [[claims[i]] for i in alone]
 
 
-def claim_similarity(a: Claim, b: Claim, vectors: SentenceVectors, nouns: dict[str, np.ndarray]) -> float:
-    if a.article_id == b.article_id or a.kind != b.kind:
-        return 0.0
-    meaning = _cosine(vectors.get((a.article_id, a.sentence)), vectors.get((b.article_id, b.sentence)))
-    actors = _jaccard(set(a.actors), set(b.actors))
-    same_event = 1.0 if a.event and a.event == b.event else 0.0
-    # News states its main event and figures in the first sentences: two leads
-    # that give a date or a figure are most likely giving the same one.
-    both_lead = 1.0 if a.sentence <= LEAD and b.sentence <= LEAD else 0.0
-    if a.kind == "quantity":
-        if not _comparable_quantities(a, b):
-            return 0.0
-        noun = _noun_similarity(a, b, nouns)
-        if a.unit and a.unit == b.unit and a.unit not in ("", None):
-            noun = max(noun, 0.8)  # "magnitude 6.1" and "a 6.1 quake" measure one thing
-        return (0.3 * meaning + 0.3 * noun + 0.15 * actors + 0.1 * same_event
-                + 0.15 * _closeness(a, b) + 0.1 * both_lead)
-    if a.kind == "date":
-        gap = date_gap_days(a, b)
-        if gap > MAX_DATE_GAP_DAYS:
-            return 0.0
-        same_period = 1.0 if (a.date, a.granularity) == (b.date, b.granularity) else 0.5 if gap == 0 else 0.0
-        return 0.3 * same_event + 0.3 * meaning + 0.15 * actors + 0.15 * same_period + 0.2 * both_lead
-    return meaning
-
-
 def similarity_matrix(claims: Sequence[Claim], vectors: SentenceVectors, nouns: dict[str, np.ndarray]) -> np.ndarray:
-    """claim_similarity for every pair of claims of one kind at once (0 on the diagonal).
+    """How alike every pair of claims is, from 0 (never the same thing) up; 0 on the diagonal,
+    between claims of one article and between claims of different kinds.
 
-    The same formula as claim_similarity, as array operations: a story of a few hundred
-    claims has tens of thousands of pairs, and comparing them one by one in Python was
-    most of the cross-check's time.
+    Figures: sentence meaning, counted noun (or unit), actors, event word, closeness of
+    the values, and whether both sit in their articles' leads; figures of different units
+    or orders are never alike. Dates: event word, meaning, actors, same period, leads; dates
+    more than MAX_DATE_GAP_DAYS apart are never alike. Statements: meaning alone. Scored as
+    arrays: a story of a few hundred claims has tens of thousands of pairs.
     """
     n = len(claims)
-    kinds = {c.kind for c in claims}
-    if n < 2 or len(kinds) > 1:
-        return np.array([[0.0 if i == j else claim_similarity(a, b, vectors, nouns) for j, b in enumerate(claims)]
-                         for i, a in enumerate(claims)]).reshape(n, n)
-    kind = kinds.pop()
-    meaning = _cosine_matrix([vectors.get((c.article_id, c.sentence)) for c in claims])
-    if kind == "statement":
-        total = meaning
-    else:
-        actors = _jaccard_matrix([set(c.actors) for c in claims])
-        events = _column([c.event for c in claims])
-        same_event = (_equal(events) & np.array([bool(e) for e in events])[:, None]).astype(float)
-        lead = np.array([c.sentence <= LEAD for c in claims])
-        both_lead = np.outer(lead, lead).astype(float)
-        if kind == "quantity":
-            total = np.where(_comparable_matrix(claims),
-                             0.3 * meaning + 0.3 * _noun_matrix(claims, nouns) + 0.15 * actors + 0.1 * same_event
-                             + 0.15 * _closeness_matrix(claims) + 0.1 * both_lead, 0.0)
-        else:
-            first = np.array([period(c)[0].toordinal() for c in claims], dtype=float)
-            last = np.array([period(c)[1].toordinal() for c in claims], dtype=float)
-            gap = np.maximum(0.0, np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None]))
-            same = _equal(_column([(c.date, c.granularity) for c in claims]))
-            same_period = np.where(same, 1.0, np.where(gap == 0, 0.5, 0.0))
-            total = np.where(gap > MAX_DATE_GAP_DAYS, 0.0,
-                             0.3 * same_event + 0.3 * meaning + 0.15 * actors + 0.15 * same_period + 0.2 * both_lead)
+    total = np.zeros((n, n))
+    for kind in {c.kind for c in claims}:
+        rows = [i for i, c in enumerate(claims) if c.kind == kind]
+        total[np.ix_(rows, rows)] = _kind_similarity([claims[i] for i in rows], kind, vectors, nouns)
     articles = np.array([c.article_id for c in claims])
     total = np.where(articles[:, None] == articles[None, :], 0.0, total)
     np.fill_diagonal(total, 0.0)
     return total
 
 
+def _kind_similarity(claims: list[Claim], kind: str, vectors: SentenceVectors,
+                     nouns: dict[str, np.ndarray]) -> np.ndarray:
+    meaning = _cosine_matrix([vectors.get((c.article_id, c.sentence)) for c in claims])
+    if kind not in ("quantity", "date"):
+        return meaning
+    actors = _jaccard_matrix([set(c.actors) for c in claims])
+    events = _column([c.event for c in claims])
+    same_event = (_equal(events) & np.array([bool(e) for e in events])[:, None]).astype(float)
+    # News states its main event and figures in the first sentences: two leads
+    # that give a date or a figure are most likely giving the same one.
+    lead = np.array([c.sentence <= LEAD for c in claims])
+    both_lead = np.outer(lead, lead).astype(float)
+    if kind == "quantity":
+        return np.where(_comparable_matrix(claims),
+                        0.3 * meaning + 0.3 * _noun_matrix(claims, nouns) + 0.15 * actors + 0.1 * same_event
+                        + 0.15 * _closeness_matrix(claims) + 0.1 * both_lead, 0.0)
+    first = np.array([period(c)[0].toordinal() for c in claims], dtype=float)
+    last = np.array([period(c)[1].toordinal() for c in claims], dtype=float)
+    gap = np.maximum(0.0, np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None]))
+    same = _equal(_column([(c.date, c.granularity) for c in claims]))
+    same_period = np.where(same, 1.0, np.where(gap == 0, 0.5, 0.0))
+    return np.where(gap > MAX_DATE_GAP_DAYS, 0.0,
+                    0.3 * same_event + 0.3 * meaning + 0.15 * actors + 0.15 * same_period + 0.2 * both_lead)
+
+
 def _cosine_matrix(rows: list) -> np.ndarray:
-    """_cosine between every pair of rows; a missing row (None) gives 0."""
+    """The cosine of every pair of rows; a missing row (None) gives 0."""
     dim = next((len(r) for r in rows if r is not None), 1)
     matrix = np.stack([np.asarray(r, dtype=np.float64) if r is not None else np.zeros(dim) for r in rows])
     norms = np.linalg.norm(matrix, axis=1)
@@ -221,37 +201,6 @@ def _closeness_matrix(claims: Sequence[Claim]) -> np.ndarray:
     return np.where(low <= 0, 0.0, close)
 
 
-def _closeness(a: Claim, b: Claim) -> float:
-    """1 for equal figures, falling to 0 at the largest ratio two readings of one figure may have."""
-    low, high = sorted([a.value or 0.0, b.value or 0.0])
-    if low <= 0:
-        return 0.0
-    return max(0.0, 1.0 - (high / low - 1.0) / (MAX_VALUE_RATIO - 1.0))
-
-
-def _comparable_quantities(a: Claim, b: Claim) -> bool:
-    if (a.unit or b.unit) and stem(a.unit or "") != stem(b.unit or ""):
-        return False
-    low_a, low_b = a.value or 0.0, b.value or 0.0
-    high_a, high_b = a.value_max or low_a, b.value_max or low_b
-    if min(high_a, high_b) <= 0:
-        return False
-    # compare the nearest ends: a range "50,000 to 100,000" is of one order with 60,000
-    if max(low_a, low_b) <= min(high_a, high_b):
-        return True
-    ratio = max(low_a, low_b) / min(high_a, high_b)
-    return ratio <= MAX_VALUE_RATIO
-
-
-def _noun_similarity(a: Claim, b: Claim, nouns: dict[str, np.ndarray]) -> float:
-    if not a.noun or not b.noun:
-        return 0.3 if a.noun == b.noun else 0.0
-    if stem(a.noun) == stem(b.noun):
-        return 1.0
-    cosine = _cosine(nouns.get(a.noun), nouns.get(b.noun))
-    return cosine if cosine >= NOUN_SYNONYM_COSINE else 0.0
-
-
 def period(claim: Claim) -> tuple[date, date]:
     """The first and last day a dated claim covers."""
     return period_of(claim.date, claim.granularity)
@@ -265,13 +214,3 @@ def date_gap_days(a: Claim, b: Claim) -> int:
     if b1 < a0:
         return (a0 - b1).days
     return 0
-
-
-def _cosine(u, v) -> float:
-    if u is None or v is None:
-        return 0.0
-    return float(np.dot(u, v) / ((np.linalg.norm(u) * np.linalg.norm(v)) or 1.0))
-
-
-def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
