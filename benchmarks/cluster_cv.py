@@ -53,7 +53,7 @@ def load_dev(embedder: str = "auto") -> list[DevArticle]:
     accidents at one port four months apart, a case ECB+ dev lacks."""
     from crosscheck import sample_corpus_path
 
-    cache = OUT / f"cv-dev-{embedder}.pickle"
+    cache = OUT / f"cv-dev-{embedder}-{_fingerprint()}.pickle"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     OUT.mkdir(exist_ok=True)
@@ -67,6 +67,21 @@ def load_dev(embedder: str = "auto") -> list[DevArticle]:
                              id_offset=1_000_000)  # its own store numbers from 1 too
     cache.write_bytes(pickle.dumps(found))
     return found
+
+
+def _fingerprint() -> str:
+    """Of what the cached articles depend on (the reading and analysis code, the inputs), so that
+    a change to any of them is never scored on a stale cache."""
+    import hashlib
+
+    from crosscheck import sample_corpus_path
+
+    package = Path(sample_corpus_path()).parent
+    digest = hashlib.sha1()
+    for path in sorted([*package.glob("ingest/*.py"), *package.glob("analyze/*.py"),
+                        *Path(sample_corpus_path()).iterdir(), ECB_DEV]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _through_engine(inputs: list[Path], gold: dict[str, tuple[int, str]], name: str, embedder: str,
