@@ -266,3 +266,14 @@ def test_records_convert_for_storage_as_dataclasses_asdict_would(stores):
     assert len(records) > 10
     for record in records:
         assert json.dumps(plain(record), default=str) == json.dumps(asdict(record), default=str)
+
+
+@pytest.mark.parametrize("value, shown", [
+    (1e11, "100 billion"), (2.4e9, "2.4 billion"), (310e6, "310 million"), (1.5e6, "1.5 million"),
+    (1234567, "1,234,567"), (12345678901, "12,345,678,901"), (10000, "10,000"), (6.1, "6.1"), (0.5, "0.5"),
+])
+def test_figures_read_as_people_write_them(value, shown):
+    from crosscheck.claims.verdicts import format_figure
+
+    assert format_figure(value, None, None) == shown
+    assert "e+" not in format_figure(value * 1000, None, "about")

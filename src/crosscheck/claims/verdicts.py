@@ -115,11 +115,29 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
 
 def format_figure(value: float | None, value_max: float | None, qualifier: str | None,
                   fallback: str = "") -> str:
-    """A reported figure as a reader sees it: "approximately 10,000", "50,000–100,000"."""
-    text = f"{value:,.10g}" if value is not None else fallback
+    """A reported figure as a reader sees it: "approximately 10,000", "50,000–100,000",
+    "2.4 billion"."""
+    text = format_number(value) if value is not None else fallback
     if value_max:
-        text += f"–{value_max:,.10g}"
+        text += f"–{format_number(value_max)}"
     return f"{qualifier} {text}" if qualifier else text
+
+
+_LARGE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def format_number(value: float) -> str:
+    """A number as people write it: "100 billion" and "2.4 billion" rather than 1e+11 or
+    2,400,000,000; "12,345,678" and "6.1" as they are. Never in exponent notation."""
+    for size, word in _LARGE:
+        if abs(value) >= size:
+            mantissa = f"{value / size:,.4g}"
+            if "e" not in mantissa and math.isclose(float(mantissa.replace(",", "")) * size, value, rel_tol=1e-9):
+                return f"{mantissa} {word}"
+            break
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.10f}".rstrip("0").rstrip(".")
 
 
 def _values(group: Sequence[Claim]) -> tuple[str, ...]:
