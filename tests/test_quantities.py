@@ -408,3 +408,17 @@ def test_pathological_input_returns_well_formed_quantities():
     pathological = " ".join(["1,1,1.1-1"] * 200) + " " + " ".join(["one and"] * 200) + "."
     found = extract_quantities(pathological, split_sentences(pathological))
     assert all(pathological[q.start:q.end] == q.text for q in found)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The Sea Me We 3 cable was cut near Alexandria, and 75 million users lost service.", [75e6]),
+    ("Apple cut the price of the 11-inch Air to $999 and the 13-inch MacBook Pro to $1,199.", [999, 1199]),
+    ("The new 9.7-inch iPad sells for $499.", [499]),
+    # figures that sit beside names are still figures
+    ("McNutt drove around the 9-acre Mat Maid complex.", [9]),
+    ("Cheeks logged an impressive 15-year NBA career.", [15]),
+    ('" For 35 years, the act has protected species," she said.', [35]),
+    ("Colts Clinch Playoff Berth With 31 Points Against Jaguars", [31]),  # a title-case headline
+])
+def test_numbers_inside_names_are_not_figures(text, kept):
+    assert [q.value for q in quantities_in(text)] == kept

@@ -446,6 +446,8 @@ def _quantities_in(text: str, lo: int, hi: int) -> list[_Draft]:
         draft, resume, tally = _read_number(text, match, lo, hi, not_quantities)
         if draft is None or not all(math.isfinite(v) for v in (draft.value, draft.value_max or 0.0)):
             continue  # 400 digits, or 10**300 trillion: beyond what a float holds
+        if _PRODUCT_NAME.fullmatch(text, draft.start, draft.end):
+            continue  # "the 11-inch Air", "a 9.7-inch iPad": a model's name, not a figure
         if draft.noun is None and draft.kind == "count" and draft.unit is None and (
                 tally or _TALLY_BEFORE.search(text, max(lo, draft.start - 12), draft.start)):
             if about_a_vote is None:
@@ -454,6 +456,12 @@ def _quantities_in(text: str, lo: int, hi: int) -> list[_Draft]:
                 draft.noun = "votes"
         drafts.append(draft)
     return drafts
+
+
+# A screen size written as one adjective before a capitalised name ("the 13-inch MacBook Pro",
+# "the 11-inch Air", "a 9.7-inch iPad") names a product model; "a 9-acre Mat Maid complex" or
+# "a 15-year NBA career" still states a figure.
+_PRODUCT_NAME = re.compile(r"\d[\d.]*-inch\s+(?:[A-Z]|i[A-Z])[\w-]*")
 
 
 def _read_vague(text: str, match: re.Match, lo: int, hi: int) -> _Draft:
@@ -515,7 +523,7 @@ def _read_number(text: str, match: re.Match, lo: int, hi: int,
     word_before_match = _WORD_BEFORE.search(text, max(lo, start - 30), start)
     word_before = word_before_match.group("word").lower().rstrip(".") if word_before_match else ""
 
-    if _is_label(text, match, first, word_before_match, lo, start):
+    if _is_label(text, match, first, word_before_match, lo, start, hi):
         return None, first.end, False
     if first.spelled and first.value == 1 and _ONE_THAT_COUNTS_NOTHING.match(text, first.end, hi):
         return None, first.end, False
@@ -835,7 +843,7 @@ def _looks_plural(lower: str) -> bool:
 
 
 def _is_label(text: str, match: re.Match, amount: _Amount, word_before: re.Match | None,
-              lo: int, start: int) -> bool:
+              lo: int, start: int, hi: int) -> bool:
     """"Boeing 737", "Section 8", "No. 10": a number that names rather than counts."""
     if amount.spelled or amount.scaled or amount.kind in ("money", "percent"):
         return False
@@ -850,10 +858,23 @@ def _is_label(text: str, match: re.Match, amount: _Amount, word_before: re.Match
     lower = word.lower().rstrip(".")
     if lower in _LABEL_WORDS:
         return True
-    if not word[0].isupper() or lower in _STOP_WORDS or lower in _QUALIFIER_OF or lower.endswith(("'s", "’s")):
+    if not word[0].isupper() or lower in _QUALIFIER_OF or lower.endswith(("'s", "’s")):
         return False
-    sentence_initial = text[lo:word_before.start()].strip() == ""
+    before = text[lo:word_before.start()]
+    sentence_initial = before.strip(" \t\n\"“‘'([") == ""
+    if lower in _STOP_WORDS:
+        # a capitalised small word that carries on a name inside a sentence is part of it ("the
+        # Sea Me We 3 cable"), unless the whole line is in title case ("Berth With 31-24 Victory")
+        previous = _WORD_BEFORE.search(before)
+        return (not sentence_initial and lower != "i" and previous is not None
+                and previous.group("word")[0].isupper() and not _title_case(text[lo:hi]))
     return not (sentence_initial and (lower in _PLAIN_OPENERS or lower.endswith(("ing", "ed", "ly"))))
+
+
+def _title_case(sentence: str) -> bool:
+    """Whether a sentence capitalises its words, as headlines do."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]+", sentence) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _still_an_amount(draft: _Draft, amount: _Amount, word_before: str) -> bool:
