@@ -850,11 +850,9 @@ def _text_hash(text: str) -> str:
 
 
 def _stored_event(data: dict) -> tuple[tuple[int, int], ...]:
-    """The stored event spans; features stored before they existed fall back to the publication day."""
-    if "event" in data:
-        return tuple((first, last) for first, last in data["event"])
-    day = date.fromisoformat(data["day"]).toordinal() if data["day"] else None
-    return ((day, day),) if day else ()
+    """The stored event spans. Features stored before they existed have none, and
+    ArticleFeatures then takes the publication day (as event_spans always includes it)."""
+    return tuple((first, last) for first, last in data.get("event", ()))
 
 
 def _features_json(features: ArticleFeatures) -> dict:
