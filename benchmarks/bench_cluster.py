@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ECB_DEV, peak_rss_mb, run_child, save  # noqa: E402
+from common import ECB_DEV, peak_rss_mb, run_child, save, tfidf_average_link  # noqa: E402
 
 from crosscheck.stories.scoring import bcubed  # noqa: E402
 
@@ -90,16 +90,11 @@ def distractors_side(source: str) -> dict:
 
 
 def baseline_side(source: str) -> dict:
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     rows = [json.loads(line) for line in open(source, encoding="utf-8")]
     start = time.perf_counter()
-    matrix = TfidfVectorizer().fit_transform([r["text"] for r in rows]).toarray()
-    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                     distance_threshold=0.8).fit_predict(matrix)
+    labels = tfidf_average_link([r["text"] for r in rows])
     seconds = time.perf_counter() - start
-    return {"articles": len(rows), "seconds": seconds, "predicted": {r["id"]: int(l) for r, l in zip(rows, labels)},
+    return {"articles": len(rows), "seconds": seconds, "predicted": {r["id"]: l for r, l in zip(rows, labels)},
             "peak_rss_mb": peak_rss_mb()}
 
 

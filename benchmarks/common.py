@@ -39,3 +39,14 @@ def save(name: str, payload: dict) -> Path:
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2))
     return path
+
+
+def tfidf_average_link(texts: list[str]) -> list[int]:
+    """The clustering baseline: TF-IDF vectors, average link at cosine distance 0.8, all at once."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer().fit_transform(texts).toarray()
+    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=0.8).fit_predict(matrix)
+    return [int(label) for label in labels]
