@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .analyze import ANALYZER_VERSION, analyze_article, reresolve_dates
+from .analyze import ANALYZER_VERSION, analyze_article, own_day, reresolve_dates
 from .analyze.outlets import outlet_index, squash
 from .brief import DEFAULT_WORDS, build_briefing
 from .brief.render import to_json
@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 # progress(phase, done, total, label); phase is "read" or "analyze".
 Progress = Callable[[str, int, int, str], None]
-CLAIMS_VERSION = 5  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+CLAIMS_VERSION = 6  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 BRIEF_VERSION = 4  # bump when briefing selection or its JSON changes
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
@@ -362,7 +362,8 @@ class Engine:
 
     def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
         doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.embedder.dim, np.float32)
-        self._published[article.id] = article.published.date() if article.published else None
+        own = own_day(article, analysis.sentences)
+        self._published[article.id] = own
         features = build_features(article, analysis, doc_vector)
         signature = minhash_signature(article.text)
         change = clusterer.add(features)
@@ -370,8 +371,7 @@ class Engine:
         near = near_index.near(signature, exclude=article.id)
         near_index.add(article.id, signature)
 
-        anchor = article.published.date() if article.published else None
-        inferred = False
+        anchor, inferred = own, False
         if anchor is None:
             anchor = self._story_anchor(change.memberships.get(change.story_id) or
                                         clusterer.members.get(change.story_id, []), article.id)
@@ -405,10 +405,15 @@ class Engine:
         return found
 
     def _published_days(self, article_ids: list[int]) -> dict[int, date | None]:
+        """Each article's own day: its publication day, else its dateline (the anchor stored
+        for it when not inferred from its story)."""
         missing = [a for a in article_ids if a not in self._published]
         if missing:
+            anchors = self.store.date_anchors(missing)
             for article_id, article in self.store.articles_by_id(missing).items():
-                self._published[article_id] = article.published.date() if article.published else None
+                stored, inferred = anchors.get(article_id, (None, True))
+                self._published[article_id] = article.published.date() if article.published else \
+                    (None if inferred else stored)
         return {a: self._published.get(a) for a in article_ids}
 
     def _story_anchor(self, members: list[int], article_id: int) -> date | None:
@@ -585,7 +590,13 @@ class Engine:
             if sentences is not None:
                 for index, vector in enumerate(sentences.vectors):
                     vectors[(article_id, index)] = vector
-        groups, timeline = cross_check(items, vectors, self._word_vectors, self._derived_from(members, articles))
+        # a figure counts once however often it is copied: independence is judged per
+        # sentence (who copied this sentence) and by credit (who cites whom), not by whether
+        # two articles share some other sentence
+        copies: dict[tuple[int, int], set[int]] = {}
+        for r in self.store.reuse_among(members):
+            copies.setdefault((r.article_id, r.sentence), set()).add(r.source_id)
+        groups, timeline = cross_check(items, vectors, self._word_vectors, self._cited(members, articles), copies)
         self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
         return resolved, groups, timeline
 
@@ -638,16 +649,22 @@ class Engine:
         words = list(words)
         return dict(zip(words, self.embedder.encode(words))) if words else {}
 
-    def _derived_from(self, members: list[int], articles: dict[int, Article]) -> dict[int, set[int]]:
+    def _derived_from(self, members: list[int], articles: dict[int, Article],
+                      reuse: list[SentenceReuse] | None = None) -> dict[int, set[int]]:
         """article -> the articles of its story it rewrites or cites (so is not independent of)."""
-        derived: dict[int, set[int]] = {}
+        derived = self._cited(members, articles)
         reused: dict[tuple[int, int], list[SentenceReuse]] = {}
-        for r in self.store.reuse_among(members):
+        for r in self.store.reuse_among(members) if reuse is None else reuse:
             reused.setdefault((r.article_id, r.source_id), []).append(r)
         for (article_id, source_id), rows in reused.items():
             # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
             if len(rows) >= 2 or any(r.kind == "verbatim" for r in rows):
                 derived.setdefault(article_id, set()).add(source_id)
+        return derived
+
+    def _cited(self, members: list[int], articles: dict[int, Article]) -> dict[int, set[int]]:
+        """article -> the earlier articles of its story from outlets it credits ("AP reported")."""
+        derived: dict[int, set[int]] = {}
         by_outlet: dict[str, list[int]] = {}
         for article in articles.values():
             if article.outlet:

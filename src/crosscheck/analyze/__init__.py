@@ -12,12 +12,12 @@ from datetime import date
 
 from ..records import Analysis, Article
 from .citations import extract_citations
-from .dates import extract_dates
+from .dates import dateline_day, extract_dates
 from .entities import EntityRecognizer, get_recognizer
 from .quantities import extract_quantities
 from .sentences import split_sentences
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 
 def analyze_article(article: Article, *, recognizer: EntityRecognizer | None = None,
@@ -25,15 +25,14 @@ def analyze_article(article: Article, *, recognizer: EntityRecognizer | None = N
                     known_outlets: Mapping[str, str] | Iterable[str] = ()) -> Analysis:
     """Everything the analyze stage learns about one article.
 
-    Relative dates resolve against the article's own publication day unless an
-    `anchor` is given (a date inferred from the article's story, for articles
-    that carry no date of their own).
+    Relative dates resolve against the article's own day (its publication day, else a
+    dateline among its first lines) unless an `anchor` is given (a date inferred from
+    the article's story, for articles that carry no date of their own).
     """
     text = article.text
     sentences = split_sentences(text)
-    if anchor is None and article.published is not None:
-        anchor = article.published.date()
-        anchor_inferred = False
+    if anchor is None:
+        anchor, anchor_inferred = own_day(article, sentences), False
     recognizer = recognizer or get_recognizer()
     return Analysis(
         sentences=tuple(sentences),
@@ -42,6 +41,13 @@ def analyze_article(article: Article, *, recognizer: EntityRecognizer | None = N
         entities=tuple(recognizer.recognize(text, sentences)),
         citations=tuple(extract_citations(text, sentences, known_outlets)),
     )
+
+
+def own_day(article: Article, sentences) -> date | None:
+    """The day an article dates itself by: its publication day, else its dateline."""
+    if article.published is not None:
+        return article.published.date()
+    return dateline_day(sentences, extract_dates(article.text, sentences, None))
 
 
 def reresolve_dates(article: Article, analysis: Analysis, anchor: date, inferred: bool) -> Analysis:

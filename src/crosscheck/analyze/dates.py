@@ -18,7 +18,8 @@ Anchoring rules, chosen to be simple and predictable rather than clever:
   nearest the anchor; a month without a year ("in June") likewise, by whole months.
   A tie goes to the past, since news reports more than it announces.
 - a bare weekday ("on Monday", "Monday's vote") is the most recent such day on or
-  before the anchor; tense ("will meet on Friday") is not read. "next Friday" is the
+  before the anchor, unless the future tense comes before it in the sentence ("will
+  meet on Friday", "is to be voted on Thursday": the anchor's day or the next). "next Friday" is the
   first Friday after the anchor, "last Friday" the last one before it, "this Friday"
   the Friday of the anchor's Monday-to-Sunday week.
 - weeks start on Monday; a week, month or year is reported as its first day.
@@ -131,6 +132,11 @@ _CAPITALISED_WORD_BEFORE = re.compile(r"\b[A-Z][\w.]*\s+\Z")  # "USA Today", "Ru
 # Characters to look back from a trigger; the longest lead-in ("the day before ",
 # "twenty-five years ", "Wednesday, the ") is well inside it.
 _LOOKBACK = 40
+# A weekday told in the future tense ("is to be voted on Thursday", "will meet on
+# Friday") is the coming one, not the last one.
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:to|due|set|scheduled|expected|planned|slated)|to\s+be|"
+    r"plans?\s+to|scheduled|upcoming)\b[^.;:]*\Z", re.I)
 
 
 @dataclass(slots=True)
@@ -328,6 +334,8 @@ def _weekday_at(text: str, start: int, end: int, weekday: int, bounds: tuple[int
             direction = "after"
         else:
             direction = "same week"
+    elif _FUTURE_BEFORE.search(text, max(bounds[0], start - 2 * _LOOKBACK), start):
+        direction = "on or after"
     found.append(_Found(start, end, "day", True, None, lambda anchor: _weekday(weekday, direction, anchor)))
 
 
@@ -486,6 +494,8 @@ def _weekday(weekday: int, direction: str, anchor: date) -> date:
         return anchor + timedelta(days=weekday - anchor.weekday())
     if direction == "after":
         return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7)
+    if direction == "on or after":
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
     back = (anchor.weekday() - weekday) % 7
     if direction == "before" and back == 0:
         back = 7
@@ -522,3 +532,21 @@ def period_of(first: date, granularity: str) -> tuple[date, date]:
     if granularity == "week":
         return first, first + timedelta(days=6)
     return first, first
+
+
+def dateline_day(sentences: Sequence[Sentence], mentions: Sequence[DateMention]) -> date | None:
+    """The day an article dates itself by in its first lines ("May 03, 2013" on a line of its
+    own, "4 October 2013, 18:07"), for articles that come without a publication date: the
+    article's own anchor, unlike a date inferred from its story."""
+    heads = {s.index: s for s in sentences[:3]}
+    for mention in mentions:
+        sentence = heads.get(mention.sentence)
+        if sentence is None or mention.relative or mention.value is None or mention.granularity != "day":
+            continue
+        rest = (sentence.text[: mention.start - sentence.start] + sentence.text[mention.end - sentence.start:])
+        if len(_WORDS_OF.findall(rest)) <= 3:  # the line is the date (and perhaps a time or a place)
+            return mention.value
+    return None
+
+
+_WORDS_OF = re.compile(r"[A-Za-z]{2,}")
