@@ -15,7 +15,8 @@ from crosscheck.analyze import analyze_article
 from crosscheck.claims.align import align_claims, date_gap_days
 from crosscheck.claims.extract import extract_claims
 from crosscheck.claims.timeline import build_timeline
-from crosscheck.claims.verdicts import judge, value_interval
+from crosscheck.claims.values import value_interval
+from crosscheck.claims.verdicts import judge
 from crosscheck.ingest import ReadOptions, make_article
 from crosscheck.ingest.text import TextFields
 from crosscheck.records import Article, Claim
@@ -189,11 +190,14 @@ def test_seed_timeline_orders_the_story(seed_story):
 
 
 def test_sample_verdicts_against_the_gold(stores):
-    from bench_claims import score
+    from bench_claims import sample_gold, score_engine
 
     with Engine(stores.sample()) as engine:
-        result = score(engine)
-    assert result["precision"] >= 0.9 and result["recall"] >= 0.8, result
+        result = score_engine(engine, sample_gold)
+    assert result["conflict_precision"] >= 0.9 and result["conflict_recall"] >= 0.8, result
+    assert result["corroboration_recall"] >= 0.8 and result["verdict_accuracy"] >= 0.9, result
+    rows = {about: predicted for about, _, predicted, _ in result["rows"]}
+    assert rows["date of the capsizing"] == "conflicting"  # 9 March against 10 March
 
 
 def test_a_new_article_recomputes_only_its_own_story(db_path, monkeypatch):

@@ -195,6 +195,12 @@ class Claim:
     granularity: str | None = None
     hedges: tuple[str, ...] = ()  # "reportedly", "may have", "believed to" ...
     attributed_to: tuple[str, ...] = ()  # whom the article credits for it
+    # what the value is about beyond unit and noun (claims/context.py)
+    subject: str | None = None  # whose figure: the person named nearest the value in its clause
+    role: str | None = None  # killed, injured, missing, rescued, arrested, displaced, shot
+    measure: str | None = None  # depth, distance:<place>, height, length
+    scope: str | None = None  # part, running, background, future; None: the story's event itself
+    inferred: bool = False  # a date resolved against a day inferred from the story, not the article's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +222,8 @@ class Evidence:
     hedges: tuple[str, ...] = ()
     attributed_to: tuple[str, ...] = ()
     derived_from: tuple[int, ...] = ()  # articles this one rewrites or cites: not independent of them
+    inferred: bool = False  # a date resolved against a day inferred from the story: shown, never decisive
+    scope: str | None = None  # part, running, background, future (see Claim)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,12 +233,15 @@ class ClaimGroup:
     id: str
     kind: str  # "quantity" | "date" | "statement"
     about: str  # a short label: "troops (North Korea, Russia)", "ratified (Kim Jong Un)"
-    verdict: str  # "corroborated" | "single_source" | "conflicting"
+    verdict: str  # "corroborated" | "single_source" | "conflicting" | "updated"
     evidence: tuple[Evidence, ...]
     independent_sources: int
     outlets: tuple[str, ...]
     values: tuple[str, ...] = ()  # the distinct values reported, for a conflict's spread
     hedged: bool = False  # every source hedges it
+    # for a conflict or an update, each value with who states it (and whom they credit), in order:
+    # "10,000: NDTV (citing South Korea's intelligence)", "about 11,000: AP News"
+    sides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

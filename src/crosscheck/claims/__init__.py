@@ -16,11 +16,16 @@ from .verdicts import judge
 
 def cross_check(items: Sequence[tuple[Article, Analysis]], sentence_vectors: SentenceVectors,
                 word_vectors: WordVectors, derived_from: Mapping[int, set[int]],
+                copies: Mapping[tuple[int, int], set[int]] | None = None,
                 config: AlignConfig = AlignConfig()) -> tuple[list[ClaimGroup], list[TimelineEvent]]:
-    """A story's claim groups with verdicts, and its timeline."""
+    """A story's claim groups with verdicts, and its timeline.
+
+    `derived_from`: article -> articles it is not independent of (it cites them);
+    `copies`: (article, sentence) -> articles whose sentence that sentence copies.
+    """
     claims = [claim for article, analysis in items for claim in extract_claims(article, analysis)]
     groups = judge(align_claims(claims, sentence_vectors, word_vectors, config),
-                   {article.id: article for article, _ in items}, derived_from)
+                   {article.id: article for article, _ in items}, derived_from, copies or {})
     return groups, build_timeline(groups)
 
 

@@ -19,9 +19,9 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from ..analyze.dates import period_of
 from ..records import Claim
 from .extract import stem
+from .values import agree, period
 
 QUANTITY_THRESHOLD = 0.5
 DATE_THRESHOLD = 0.45
@@ -66,10 +66,120 @@ def _group(claims: list[Claim], vectors: SentenceVectors, nouns, threshold: floa
     grouped: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(labels):
         grouped[label].append(index)
+    meaning = _cosine_matrix([vectors.get((c.article_id, c.sentence)) for c in claims])
     result: list[list[Claim]] = []
     for members in grouped.values():
-        result.extend(_one_claim_per_article(members, claims, similarity))
+        for confirmed in _confirmed(members, claims, meaning, nouns):
+            result.extend(_one_claim_per_article(confirmed, claims, similarity))
     return result
+
+
+def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nouns) -> list[list[int]]:
+    """A group split where it would call a disagreement without being sure it is one claim.
+
+    Claims whose values agree support each other: the same figure in two articles
+    is itself evidence of one claim. Claims whose values disagree stay together
+    only when `same_claim` holds for some pair across them; otherwise each set of
+    agreeing values becomes its own group. A conflict is a claim to a reader, so it
+    needs more than a similar sentence.
+    """
+    parent = {m: m for m in members}
+
+    def find(m: int) -> int:
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            if agree(claims[a], claims[b]):
+                parent[find(a)] = find(b)
+    agreeing: dict[int, list[int]] = defaultdict(list)
+    for m in members:
+        agreeing[find(m)].append(m)
+    if len(agreeing) == 1:
+        return [members]
+    sets = list(agreeing.values())
+    joined = {i: i for i in range(len(sets))}
+
+    def root(i: int) -> int:
+        while joined[i] != i:
+            i = joined[i]
+        return i
+
+    for i, first in enumerate(sets):
+        for j in range(i + 1, len(sets)):
+            if root(i) != root(j) and any(same_claim(claims[a], claims[b], meaning[a, b], nouns)
+                                          for a in first for b in sets[j]):
+                joined[root(j)] = root(i)
+    result: dict[int, list[int]] = defaultdict(list)
+    for i, indexes in enumerate(sets):
+        result[root(i)].extend(indexes)
+    return [sorted(indexes) for indexes in result.values()]
+
+
+CONFIRM_COSINE = 0.5  # two sentences that state one claim say much the same around it
+LEAD_DATE_COSINE = 0.3  # two leads dating the same happening need only be about the same story
+SAME_SENTENCE_COSINE = 0.7  # near-paraphrases: one claim whatever words they use
+_OFF_MAIN = ("part", "background", "future")
+
+
+def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) -> bool:
+    """Whether two claims of different values are surely about one thing, so that their
+    disagreement is a conflict: same attribute (unit, or counted noun; role; measure and
+    reference), same scope, sentences alike; for dates, the same named event (or much
+    the same sentence) and neither resolved against an inferred day. Copies of one
+    sentence never disagree with each other: their values differ only by how they were
+    resolved."""
+    if a.article_id == b.article_id or _squash(a.text) == _squash(b.text):
+        return False
+    if a.kind == "date":
+        # the same named happening, or the date each lead gives for the story's event
+        same_event = bool(a.event) and a.event == b.event
+        both_lead = a.sentence <= LEAD and b.sentence <= LEAD and a.granularity == b.granularity == "day"
+        if a.inferred or b.inferred:
+            return False
+        return cosine >= (LEAD_DATE_COSINE if same_event or both_lead else SAME_SENTENCE_COSINE)
+    if a.scope != b.scope and not {a.scope, b.scope} <= {None, "running"}:
+        return False
+    if (a.scope in _OFF_MAIN or b.scope in _OFF_MAIN) and cosine < SAME_SENTENCE_COSINE:
+        return False
+    if a.role and b.role and a.role != b.role:
+        return False
+    if a.subject and b.subject and a.subject != b.subject:
+        return False
+    if not _same_measure(a.measure, b.measure):
+        return False
+    if a.unit or b.unit:
+        if a.unit != b.unit:
+            return False
+    elif not (a.noun and b.noun and _same_noun(a.noun, b.noun, nouns)):
+        return False
+    return cosine >= CONFIRM_COSINE
+
+
+def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
+    if stem(a) == stem(b):
+        return True
+    va, vb = nouns.get(a), nouns.get(b)
+    if va is None or vb is None:
+        return False
+    return float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0)) >= NOUN_SYNONYM_COSINE
+
+
+def _same_measure(a: str | None, b: str | None) -> bool:
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    kind_a, _, place_a = a.partition(":")
+    kind_b, _, place_b = b.partition(":")
+    return kind_a == kind_b and not (place_a and place_b)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: np.ndarray) -> list[list[Claim]]:
@@ -128,7 +238,8 @@ def _kind_similarity(claims: list[Claim], kind: str, vectors: SentenceVectors,
     last = np.array([period(c)[1].toordinal() for c in claims], dtype=float)
     gap = np.maximum(0.0, np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None]))
     same = _equal(_column([(c.date, c.granularity) for c in claims]))
-    same_period = np.where(same, 1.0, np.where(gap == 0, 0.5, 0.0))
+    # a day apart is how outlets disagree on a date: close, not the same
+    same_period = np.where(same, 1.0, np.where(gap == 0, 0.5, np.clip(0.5 - 0.15 * gap, 0.0, None)))
     return np.where(gap > MAX_DATE_GAP_DAYS, 0.0,
                     0.3 * same_event + 0.3 * meaning + 0.15 * actors + 0.15 * same_period + 0.2 * both_lead)
 
@@ -161,11 +272,22 @@ def _comparable_matrix(claims: Sequence[Claim]) -> np.ndarray:
     low = np.array([c.value or 0.0 for c in claims])
     high = np.array([c.value_max or (c.value or 0.0) for c in claims])
     units_differ = (has_unit[:, None] | has_unit[None, :]) & (unit_stems[:, None] != unit_stems[None, :])
+    # what the figure is about: people killed are not people injured, a depth is not a
+    # distance, a part is not its total, last year's figure is not this one
+    roles = _column([c.role for c in claims])
+    roles_differ = ~_equal(roles) & np.array([r is not None for r in roles])[:, None] & \
+        np.array([r is not None for r in roles])[None, :]
+    measures = _column([(c.measure or "").partition(":")[0] or None for c in claims])
+    places = _column([(c.measure or "").partition(":")[2] or None for c in claims])
+    has_place = np.array([p is not None for p in places])
+    measures_differ = ~_equal(measures) | (~_equal(places) & has_place[:, None] & has_place[None, :])
+    scopes = [c.scope if c.scope != "running" else None for c in claims]
+    scopes_differ = ~_equal(_column(scopes))
     top_low = np.maximum(low[:, None], low[None, :])
     bottom_high = np.minimum(high[:, None], high[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
         near = (top_low <= bottom_high) | (top_low / bottom_high <= MAX_VALUE_RATIO)
-    return ~units_differ & (bottom_high > 0) & near
+    return ~units_differ & ~roles_differ & ~measures_differ & ~scopes_differ & (bottom_high > 0) & near
 
 
 def _noun_matrix(claims: Sequence[Claim], nouns: dict[str, np.ndarray]) -> np.ndarray:
@@ -199,11 +321,6 @@ def _closeness_matrix(claims: Sequence[Claim]) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         close = np.maximum(0.0, 1.0 - (high / low - 1.0) / (MAX_VALUE_RATIO - 1.0))
     return np.where(low <= 0, 0.0, close)
-
-
-def period(claim: Claim) -> tuple[date, date]:
-    """The first and last day a dated claim covers."""
-    return period_of(claim.date, claim.granularity)
 
 
 def date_gap_days(a: Claim, b: Claim) -> int:

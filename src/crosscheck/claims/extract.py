@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..analyze import own_day
 from ..records import Analysis, Article, Claim, DateMention, Quantity, Sentence
+from .context import measure, role, scope, subject
 
 HEDGES = re.compile(
     r"\b(reportedly|allegedly|purportedly|apparently|possibly|probably|likely|unconfirmed|"
@@ -74,10 +76,16 @@ def stem(word: str) -> str:
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     """Every checkable claim of an article, in text order."""
     claims: list[Claim] = []
+    own = own_day(article, analysis.sentences)
     for sentence in analysis.sentences:
-        quantities = [q for q in analysis.quantities if q.sentence == sentence.index]
+        quantities = [q for q in analysis.quantities if q.sentence == sentence.index and not _is_label(sentence, q)]
         dates = [d for d in analysis.dates if d.sentence == sentence.index and d.value is not None]
+        if own is not None and sentence.index <= 2 and own in [d.value for d in dates if d.granularity == "day"] \
+                and len(dates) == 1 and not quantities and len(sentence.text.split()) <= 8:
+            continue  # the dateline: the article's own date, not a claim
         actors = _actors(analysis, sentence.index)
+        names = [(m.start - sentence.start, m.end - sentence.start, m.canonical) for m in analysis.entities
+                 if m.sentence == sentence.index and m.label == "PERSON"]
         hedges = tuple(sorted({m.group(0).lower() for m in HEDGES.finditer(sentence.text)}))
         credited = tuple(sorted({c.source for c in analysis.citations if c.sentence == sentence.index}))
         common = dict(article_id=article.id, sentence=sentence.index, text=sentence.text, actors=actors,
@@ -89,19 +97,34 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
                 continue
             event_word = _event_word(sentence, q.start, q.end, q.noun)
             noun = q.noun or _implied_noun(sentence, q.start)
+            local = (q.start - sentence.start, q.end - sentence.start)
+            others = [d.value for d in dates if d.granularity in ("day", "week", "month")] + \
+                [d.value for d in dates if d.granularity == "year" and own and d.value.year != own.year]
             claims.append(Claim(kind="quantity", start=q.start, end=q.end, value_text=q.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 value=q.value, value_max=q.value_max, unit=q.unit, noun=noun,
-                                qualifier=q.qualifier, **common))
+                                qualifier=q.qualifier, role=role(sentence.text, *local),
+                                subject=subject(sentence.text, *local, names),
+                                measure=measure(sentence.text, *local, q.unit),
+                                scope=scope(sentence.text, *local, q.text, others, own), **common))
         for d in dates:
             event_word = _event_word(sentence, d.start, d.end, None)
             claims.append(Claim(kind="date", start=d.start, end=d.end, value_text=d.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
-                                date=d.value, granularity=d.granularity, **common))
+                                date=d.value, granularity=d.granularity, inferred=d.inferred, **common))
         if not quantities and not dates and credited:
             claims.append(Claim(kind="statement", start=sentence.start, end=sentence.end,
                                 value_text=sentence.text, **common))
     return claims
+
+
+# "a five-time All-Star", "a two-term senator": a number that names a kind of person, not a figure
+_LABEL_AFTER = re.compile(r"-(?:time|term|star|seat|member|man|woman|point|game|year-long)\b", re.I)
+
+
+def _is_label(sentence: Sentence, quantity: Quantity) -> bool:
+    return bool(_LABEL_AFTER.match(sentence.text, quantity.end - sentence.start)
+                or _LABEL_AFTER.search(quantity.text))
 
 
 # "The death toll ... stands at 43", "the number of people killed rose to 43":

@@ -2,7 +2,11 @@
 
 - corroborated: two or more independent sources agree;
 - single_source: one independent source states it (however many copies);
-- conflicting: values or dates disagree beyond what their qualifiers allow.
+- conflicting: values or dates disagree beyond what their qualifiers allow;
+- updated: a tally (deaths, arrests...) reported higher as time went on, not a dispute.
+
+A date resolved against a day inferred from the story (the article gave none)
+is shown as evidence but decides nothing.
 
 Sources are independent unless one rewrites or cites the other (provenance),
 or they are the same outlet: a blog rewriting a wire story adds nothing to it.
@@ -12,48 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..records import Article, Claim, ClaimGroup, Evidence
-from .align import period
-
-APPROXIMATE_TOLERANCE = 0.03  # "approximately 10,000" allows 9,700-10,300, not 11,000
-EXACT_TOLERANCE = 0.005
-NEARLY_TOLERANCE = 0.10
-
-
-def value_interval(claim: Claim) -> tuple[float, float]:
-    """The values a figure allows, given its qualifier."""
-    low = claim.value or 0.0
-    high = claim.value_max if claim.value_max is not None else low
-    qualifier = claim.qualifier or ""
-    if qualifier == "approximately":
-        return low * (1 - APPROXIMATE_TOLERANCE), high * (1 + APPROXIMATE_TOLERANCE)
-    if qualifier in ("more than",):
-        return high * (1 + 1e-9), math.inf
-    if qualifier == "at least":
-        return low, math.inf
-    if qualifier in ("up to", "at most"):
-        return 0.0, high
-    if qualifier == "less than":
-        return 0.0, high * (1 - 1e-9)
-    if qualifier == "nearly":
-        return high * (1 - NEARLY_TOLERANCE), high
-    if qualifier.endswith(" of"):  # "millions of": at least the multiple
-        return low, low * 1000
-    return low * (1 - EXACT_TOLERANCE), high * (1 + EXACT_TOLERANCE)
-
-
-def _agree(a: Claim, b: Claim) -> bool:
-    if a.kind == "quantity":
-        (a0, a1), (b0, b1) = value_interval(a), value_interval(b)
-    elif a.kind == "date":
-        (a0, a1), (b0, b1) = period(a), period(b)
-    else:
-        return True
-    return a0 <= b1 and b0 <= a1
-
+from .values import agree
 
 def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Article],
                         derived_from: Mapping[int, set[int]]) -> list[set[int]]:
@@ -86,31 +54,86 @@ def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Artic
     return list(components.values())
 
 
+VERDICT_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single_source": 3}
+
+
 def judge(groups: Sequence[Sequence[Claim]], articles: Mapping[int, Article],
-          derived_from: Mapping[int, set[int]]) -> list[ClaimGroup]:
-    judged = [_judge_one(group, articles, derived_from) for group in groups]
-    order = {"conflicting": 0, "corroborated": 1, "single_source": 2}
-    return sorted(judged, key=lambda g: (order[g.verdict], -g.independent_sources, g.about))
+          derived_from: Mapping[int, set[int]], copies: Mapping[tuple[int, int], set[int]] | None = None
+          ) -> list[ClaimGroup]:
+    """Verdicts for aligned claims. Two claims are one source when their articles share an
+    outlet, one article credits the other (`derived_from`), or one claim's sentence copies
+    the other's article (`copies`, keyed by article and sentence)."""
+    judged = [_judge_one(group, articles, derived_from, copies or {}) for group in groups]
+    return sorted(judged, key=lambda g: (VERDICT_ORDER[g.verdict], -g.independent_sources, g.about))
 
 
 def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
-               derived_from: Mapping[int, set[int]]) -> ClaimGroup:
-    article_ids = [c.article_id for c in group]
-    sources = independent_sources(article_ids, articles, derived_from)
-    conflict = any(not _agree(a, b) for i, a in enumerate(group) for b in group[i + 1:])
+               derived_from: Mapping[int, set[int]], copies: Mapping[tuple[int, int], set[int]]) -> ClaimGroup:
+    # A date resolved against a day inferred from the story is shown, but it neither
+    # corroborates nor contradicts: the article never said which day it meant.
+    decisive = [c for c in group if not c.inferred]
+    derived = dict(derived_from)
+    for claim in decisive:
+        copied = copies.get((claim.article_id, claim.sentence))
+        if copied:
+            derived[claim.article_id] = set(derived.get(claim.article_id, ())) | copied
+    sources = independent_sources([c.article_id for c in decisive], articles, derived)
+    conflict = any(not agree(a, b) for i, a in enumerate(decisive) for b in decisive[i + 1:])
     if conflict:
-        verdict = "conflicting"
+        verdict = "updated" if _is_update(decisive, articles) else "conflicting"
     elif len(sources) >= 2:
         verdict = "corroborated"
     else:
         verdict = "single_source"
     kind = group[0].kind
-    evidence = tuple(_evidence(c, articles[c.article_id], derived_from) for c in
-                     sorted(group, key=lambda c: (_published_key(articles[c.article_id]), c.article_id)))
+    ordered = sorted(group, key=lambda c: (_published_key(articles[c.article_id]), c.article_id))
+    evidence = tuple(_evidence(c, articles[c.article_id], derived_from) for c in ordered)
     outlets = tuple(dict.fromkeys(e.outlet or f"article {e.article_id}" for e in evidence))
+    sides = _sides(ordered, articles) if verdict in ("conflicting", "updated") else ()
     return ClaimGroup(id=_group_id(group), kind=kind, about=_about(group), verdict=verdict, evidence=evidence,
                       independent_sources=len(sources), outlets=outlets, values=_values(group),
-                      hedged=all(c.hedges for c in group))
+                      hedged=all(c.hedges for c in group), sides=sides)
+
+
+# Tallies that grow as a story unfolds: a higher later count is news, not a contradiction.
+_TALLY_ROLES = frozenset({"killed", "injured", "missing", "rescued", "arrested", "displaced"})
+_UPDATE_WORDS = re.compile(r"\b(?:rose|risen|rising|climbed|climbing|increased|jumped|grew|mounted|reached|"
+                           r"revised|updated|latest|now\s+(?:stands|at)|has\s+(?:risen|climbed|grown)|"
+                           r"bringing|brings|raised)\b", re.I)
+
+
+def _is_update(claims: Sequence[Claim], articles: Mapping[int, Article]) -> bool:
+    """A tally (deaths, injuries, arrests...) whose reports rise with time: each later
+    report at least the earlier ones, by publication time where every article has one,
+    else where the higher reports say the count moved ("rose to", "bringing the toll to")."""
+    if not all(c.kind == "quantity" and (c.role in _TALLY_ROLES or c.scope == "running") for c in claims):
+        return False
+    times = [articles[c.article_id].published for c in claims]
+    if all(times) and len({t for t in times}) > 1:
+        ordered = sorted(claims, key=lambda c: articles[c.article_id].published_iso())
+        lows = [c.value or 0.0 for c in ordered]
+        return all(later >= earlier for earlier, later in zip(lows, lows[1:]))
+    top = max(c.value or 0.0 for c in claims)
+    return all(_UPDATE_WORDS.search(c.text) or c.scope == "running" for c in claims if (c.value or 0.0) == top)
+
+
+def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[str, ...]:
+    """Each value with who states it and whom they credit, in order of first report:
+    "41: Meridian Wire, Harbor Ledger", "43: Lakeside Observer (citing the coastguard)"."""
+    by_value: dict[str, list[str]] = {}
+    for claim in claims:
+        if claim.inferred:
+            continue
+        article = articles[claim.article_id]
+        who = article.outlet or f"article {article.id}"
+        if claim.attributed_to:
+            who += f" (citing {', '.join(claim.attributed_to)})"
+        value = format_figure(claim.value, claim.value_max, claim.qualifier) if claim.kind == "quantity" \
+            else _date_text(claim)
+        names = by_value.setdefault(value, [])
+        if who not in names:
+            names.append(who)
+    return tuple(f"{value}: {', '.join(names)}" for value, names in by_value.items())
 
 
 def format_figure(value: float | None, value_max: float | None, qualifier: str | None,
@@ -189,7 +212,8 @@ def _evidence(claim: Claim, article: Article, derived_from: Mapping[int, set[int
         value=claim.value, value_max=claim.value_max, qualifier=claim.qualifier,
         date=_date_text(claim) if claim.date else None, granularity=claim.granularity,
         hedges=claim.hedges, attributed_to=claim.attributed_to,
-        derived_from=tuple(sorted(derived_from.get(claim.article_id, ()))))
+        derived_from=tuple(sorted(derived_from.get(claim.article_id, ()))), inferred=claim.inferred,
+        scope=claim.scope)
 
 
 def _published_key(article: Article) -> str:

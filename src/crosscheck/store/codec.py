@@ -53,7 +53,8 @@ def _evidence(row: dict) -> Evidence:
 def crosscheck_from_json(data: str) -> tuple[list[ClaimGroup], list[TimelineEvent]]:
     raw = json.loads(data)
     groups = [ClaimGroup(**{**g, "evidence": tuple(_evidence(e) for e in g["evidence"]),
-                            "outlets": tuple(g["outlets"]), "values": tuple(g["values"])}) for g in raw["groups"]]
+                            "outlets": tuple(g["outlets"]), "values": tuple(g["values"]),
+                            "sides": tuple(g.get("sides", ()))}) for g in raw["groups"]]
     timeline = [_timeline_event(t) for t in raw["timeline"]]
     return groups, timeline
 

@@ -1,0 +1,177 @@
+"""What a figure or a date is about, beyond its value.
+
+Two outlets disagree only when they state the same attribute of the same thing
+at the same time. A unit or a counted noun is not enough to say so: "people"
+killed are not people injured, a quake's depth is not its distance from a town,
+"eight of the jurors" are part of the jury, and last year's figure is not this
+year's. This module reads, from the words around a value in its sentence:
+
+- role: what happened to the people or things counted (killed, injured, missing,
+  rescued, arrested, displaced, shot), from the nearest such word in its clause;
+- measure: for a length, whether it is a depth, a distance (and from where), a
+  height or a length;
+- scope: "part" of a stated total ("N of the M", "including N"), a "running" total
+  ("so far", "in all", "bringing the toll to"), "background" (another time: "last
+  year", "in 2005", "the previous quake"), or "future" ("will be 29 in April");
+  None for a plain statement about the story's event.
+
+Each reading is a plain function of the sentence text and the value's span, so
+it can be tested on its own; `align` uses them to keep apart what is not the same
+claim, and to require them before it calls two values a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# --- roles -------------------------------------------------------------------------
+
+_ROLE_WORDS = {
+    "killed": r"kill(?:ed|ing|s)?|dead|died|dies|dying|deaths?|death\s+toll|toll|fatalit(?:y|ies)|lives|"
+              r"perish(?:ed)?|bodies|murder(?:ed|ing|s)?|slain|drown(?:ed|ing)?",
+    "injured": r"injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt|hospitali[sz]ed|treated|casualties",
+    "missing": r"missing|unaccounted",
+    "rescued": r"rescu(?:ed|ing|e)|survivors?|survived|saved|pulled\s+(?:alive|out)",
+    "arrested": r"arrest(?:ed|s)?|detain(?:ed|ing)?|detentions?|custody|charged|held|jailed|seized",
+    "displaced": r"evacuat(?:ed|ion|e)|displaced|homeless|shelters?|sheltering|fled|refugees",
+    "shot": r"shot|shooting|gunned",
+}
+_ROLE = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _ROLE_WORDS.items()) + r")\b",
+                   re.I)
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?:and|but|while|whereas|which|who|with)\b|\s+-\s+|\s+–\s+|\bwhile\b")
+_ROLE_REACH = 100  # characters: a role word further off usually belongs to another figure
+
+
+def role(sentence: str, start: int, end: int) -> str | None:
+    """What happened to what a figure counts: the role word nearest the value in its clause.
+    `start`/`end` are the value's offsets in `sentence`."""
+    lo, hi = _clause(sentence, start, end)
+    best: tuple[int, str] | None = None
+    for match in _ROLE.finditer(sentence, max(lo, start - _ROLE_REACH), min(hi, end + _ROLE_REACH)):
+        if start <= match.start() < end:
+            continue  # "23 dead" says its role inside the value's own words too: handled below
+        distance = start - match.end() if match.end() <= start else match.start() - end
+        # a role after the figure ("12 people were killed") is its own; one before it
+        # can belong to a figure before ("killed 5 and injured 12"): nearest wins
+        if best is None or distance < best[0]:
+            best = (distance, match.lastgroup)
+    inside = _ROLE.search(sentence, start, end)
+    if inside:
+        return inside.lastgroup
+    return best[1] if best else None
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    lo, hi = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= start:
+            lo = match.end()
+        elif match.start() >= end:
+            hi = match.start()
+            break
+    return lo, hi
+
+
+# --- subjects ----------------------------------------------------------------------
+
+_SUBJECT_REACH = 40
+
+
+def subject(sentence: str, start: int, end: int, names: list[tuple[int, int, str]]) -> str | None:
+    """Whose figure it is: the person named nearest the value in its clause, within reach
+    ("Hansbrough scored 20 points", "Reid, 33,"). Only people: the nearest organisation or
+    place is as often the figure's setting as its owner ("ratified the treaty with Kesh by
+    212 votes"). `names` are (start, end, canonical) of the sentence's people, in sentence
+    offsets."""
+    lo, hi = _clause(sentence, start, end)
+    best: tuple[int, str] | None = None
+    for name_start, name_end, canonical in names:
+        if name_start < lo or name_end > hi:
+            continue
+        distance = start - name_end if name_end <= start else name_start - end
+        if 0 <= distance <= _SUBJECT_REACH and (best is None or distance < best[0]):
+            best = (distance, canonical)
+    return best[1] if best else None
+
+
+# --- measures ----------------------------------------------------------------------
+
+_LENGTH_UNITS = frozenset({"km", "m", "miles", "mi", "feet", "ft", "metres", "meters", "kilometres",
+                           "kilometers", "yards", "cm", "inches", "nautical miles"})
+_DEPTH = re.compile(r"\b(?:deep|depth|below|beneath|underground|under\s+the|down)\b", re.I)
+_DISTANCE = re.compile(r"\b(?:from|away|off|outside|north|south|east|west|northeast|northwest|southeast|"
+                       r"southwest|north-east|north-west|south-east|south-west|of)\b", re.I)
+_HEIGHT = re.compile(r"\b(?:high|tall|height|altitude|above)\b", re.I)
+_LENGTH = re.compile(r"\b(?:long|length|stretch(?:ed|es|ing)?|wide|width|across)\b", re.I)
+_PLACE_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:north|south|east|west|northeast|northwest|southeast|"
+                          r"southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+)?"
+                          r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?P<place>[A-Z][\w'-]+)")
+
+
+def measure(sentence: str, start: int, end: int, unit: str | None) -> str | None:
+    """For a length: "depth", "distance:<place>" (or "distance"), "height" or "length"."""
+    if not unit or unit.lower() not in _LENGTH_UNITS:
+        return None
+    lo, hi = _clause(sentence, start, end)
+    after = sentence[end:min(hi, end + 40)]
+    before = sentence[max(lo, start - 30):start]
+    if _DEPTH.search(after) or _DEPTH.search(before):
+        return "depth"
+    if _DISTANCE.match(after.strip()) or _DISTANCE.search(after[:25]):
+        place = _PLACE_AFTER.match(sentence, end, min(len(sentence), end + 80))
+        return f"distance:{place.group('place').casefold()}" if place else "distance"
+    if _HEIGHT.search(after[:20]):
+        return "height"
+    if _LENGTH.search(after[:20]) or _LENGTH.search(before):
+        return "length"
+    return None
+
+
+# --- scope -------------------------------------------------------------------------
+
+_PART_AFTER = re.compile(r"\s*(?:of\s+(?:the|them|whom|those|these|its|their|his|her)\b|of\s+\d|out\s+of\b)",
+                         re.I)
+_PART_BEFORE = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|those|the)|of\s+whom|"
+                          r"of\s+them|of\s+which|plus|besides)\s+(?:[\w-]+\s+){0,2}\Z", re.I)
+_PART_OF_TOTAL = re.compile(r"\d[\d,.]*\s+(?:out\s+)?of\s+(?:the\s+)?\d", re.I)  # "23 of 25 drones"
+_RUNNING = re.compile(r"\b(?:so\s+far|to\s+date|in\s+total|in\s+all|all\s+told|altogether|overall|"
+                      r"a\s+total\s+of|total(?:ling|ing)?|cumulative|bringing\s+(?:the\s+\w+\s+)?(?:to|up)|"
+                      r"brings?\s+(?:the\s+\w+\s+)?to|since\s+the\s+(?:start|beginning|outbreak)|"
+                      r"since\s+(?:it|the\s+\w+)\s+began)\b", re.I)
+_BACKGROUND = re.compile(
+    r"\b(?:last|previous|past|preceding|prior)\s+(?:year|month|decade|season|week|time|quake|earthquake|"
+    r"attack|election|one|record)s?\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|before)\b|\bpreviously\b|\bformer(?:ly)?\b|"
+    r"\bprevious\b|\bearlier\s+(?:quake|earthquake|tremor|attack|incident|disaster|one|case)\b|"
+    r"\bin\s+the\s+past\b|\bhistor(?:y|ic|ical)\b|\bcareer\b|\bon\s+average\b|\baverages?\b|"
+    r"\bsince\s+(?:1[89]|20)\d\d\b|\bin\s+(?:1[89]|20)\d\ds\b",
+    re.I)
+_FUTURE = re.compile(r"\b(?:will|would|shall|(?:is|are)\s+(?:expected|due|set|projected|forecast|likely)\s+to|"
+                     r"(?:is|are)\s+to|turns?|turning|to\s+turn|plans?\s+to|could\s+reach)\b[^.;]*\Z", re.I)
+
+
+def scope(sentence: str, start: int, end: int, value_text: str, other_times: list[date],
+          story_day: date | None) -> str | None:
+    """"part", "running", "background", "future" or None (a plain figure of the story's event).
+
+    `other_times` are the days of the other dates of the same sentence (not the
+    claim's own), and `story_day` is the article's own day (dateline or publication),
+    so that "in 2005" or "in January" mark a figure of another time.
+    """
+    lo, hi = _clause(sentence, start, end)
+    after = sentence[end:hi]
+    before = sentence[lo:start]
+    if _PART_OF_TOTAL.search(value_text) or _PART_AFTER.match(after) \
+            or _PART_BEFORE.search(before):
+        return "part"
+    if _FUTURE.search(sentence[max(lo, start - 60):start]):
+        return "future"
+    if _BACKGROUND.search(sentence):
+        return "background"
+    if story_day is not None and any(abs((day - story_day).days) > 45 for day in other_times):
+        return "background"
+    if _RUNNING.search(sentence[max(0, start - 60):min(len(sentence), end + 60)]):
+        return "running"
+    return None
+
