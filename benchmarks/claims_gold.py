@@ -1,8 +1,11 @@
 """The hand-written claim gold for ECB+ dev stories (benchmarks/gold/ecb_dev/topic_N.json).
 
 Each file holds, for one topic, the claim groups that two or more of a story's
-articles state, with the verdict a careful reader gives them, and hard
-negatives: pairs of figures or dates that look alike but are not one claim.
+articles state, with the verdict a careful reader gives them; hard negatives:
+pairs of figures or dates that look alike but are not one claim; and
+false_conflicts: conflicts the tool once reported that a reviewer, reading the
+articles, found false (with why), so that a later run is judged without a
+second review.
 Every claim is located by a quote that occurs exactly once in its article.
 
     python benchmarks/claims_gold.py [FILE ...]   # check files (all when none given)
@@ -38,6 +41,7 @@ class GoldGroup:
     about: str
     verdict: str
     claims: tuple[GoldClaim, ...]
+    form: str = ""  # count, money, percent, measure, age, duration, date, score, record, clock, ordinal
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def load(paths: list[Path] | None = None, articles: dict[str, dict] | None = Non
                            for i, c in enumerate(raw.get("claims", []), 1))
             if len({c.article for c in claims}) != len(claims) or len(claims) < 2:
                 raise ValueError(f"{where}: needs claims from two or more articles, one claim per article")
-            groups.append(GoldGroup(raw["story"], kind, raw.get("about", ""), verdict, claims))
+            groups.append(GoldGroup(raw["story"], kind, raw.get("about", ""), verdict, claims, raw.get("form", "")))
         for n, raw in enumerate(data.get("hard_negatives", []), 1):
             where = f"{path.name} hard_negatives[{n}]"
             kind = raw.get("kind")
@@ -107,6 +111,14 @@ def load(paths: list[Path] | None = None, articles: dict[str, dict] | None = Non
             a = _claim(raw["a"], kind, raw["story"], articles, f"{where} a")
             b = _claim(raw["b"], kind, raw["story"], articles, f"{where} b")
             negatives.append(HardNegative(raw["story"], kind, a, b, raw.get("why", "")))
+        for n, raw in enumerate(data.get("false_conflicts", []), 1):
+            where = f"{path.name} false_conflicts[{n}]"
+            if raw.get("kind") not in ("quantity", "date") or not raw.get("why"):
+                raise ValueError(f"{where}: needs kind (quantity or date) and why")
+            claims = [_claim(c, raw["kind"], raw["story"], articles, f"{where} claim {i}")
+                      for i, c in enumerate(raw.get("claims", []), 1)]
+            if len({c.article for c in claims}) < 2:
+                raise ValueError(f"{where}: needs claims from two or more articles")
     return groups, negatives
 
 

@@ -197,6 +197,8 @@ class Claim:
     attributed_to: tuple[str, ...] = ()  # whom the article credits for it
     # what the value is about beyond unit and noun (claims/context.py)
     subject: str | None = None  # whose figure: the person named nearest the value in its clause
+    modifiers: tuple[str, ...] = ()  # which figure of its kind: "rushing" yards, "North Korean" troops
+    relative: bool = False  # a date said relative to the article's day ("on Monday", "this week")
     role: str | None = None  # killed, injured, missing, rescued, arrested, displaced, shot
     measure: str | None = None  # depth, distance:<place>, height, length
     scope: str | None = None  # part, running, background, future; None: the story's event itself

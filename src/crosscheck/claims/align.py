@@ -10,9 +10,9 @@ five times another is a different figure ("50,000 soldiers amassed" is not
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -21,7 +21,7 @@ from scipy.spatial.distance import squareform
 
 from ..records import Claim
 from .extract import stem
-from .values import agree, period
+from .values import agree, in_base_unit, period, unit_family
 
 QUANTITY_THRESHOLD = 0.5
 DATE_THRESHOLD = 0.45
@@ -47,12 +47,33 @@ def align_claims(claims: Sequence[Claim], sentence_vectors: SentenceVectors, wor
                  config: AlignConfig = AlignConfig()) -> list[list[Claim]]:
     """Groups of claims about the same thing; each group holds at most one claim per article."""
     groups: list[list[Claim]] = []
+    claims = _with_inferred_subjects(claims)
     nouns = word_vectors(sorted({c.noun for c in claims if c.noun}))
     for kind, threshold in (("quantity", config.quantity_threshold), ("date", config.date_threshold),
                             ("statement", config.statement_threshold)):
         of_kind = [c for c in claims if c.kind == kind]
         groups.extend(_group(of_kind, sentence_vectors, nouns, threshold))
     return groups
+
+
+def _with_inferred_subjects(claims: Sequence[Claim]) -> list[Claim]:
+    """A figure whose sentence names no one ("Jamaal Charles (226 yards) and...") takes the
+    person that every other report of the same figure, counting the same thing, names:
+    within one story, 226 rushing yards are one player's."""
+    named: dict[tuple, Counter] = defaultdict(Counter)
+    for c in claims:
+        if c.kind == "quantity" and c.subject:
+            named[(c.value, c.value_max, c.unit, c.noun and stem(c.noun))][c.subject] += 1
+    result = []
+    for c in claims:
+        if c.kind == "quantity" and not c.subject:
+            owners = named.get((c.value, c.value_max, c.unit, c.noun and stem(c.noun)))
+            if owners:
+                owner, votes = owners.most_common(1)[0]
+                if votes * 3 >= 2 * sum(owners.values()):  # two reports in three name one person
+                    c = replace(c, subject=owner)
+        result.append(c)
+    return result
 
 
 def _group(claims: list[Claim], vectors: SentenceVectors, nouns, threshold: float) -> list[list[Claim]]:
@@ -83,40 +104,40 @@ def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nou
     agreeing values becomes its own group. A conflict is a claim to a reader, so it
     needs more than a similar sentence.
     """
-    parent = {m: m for m in members}
-
-    def find(m: int) -> int:
-        while parent[m] != m:
-            parent[m] = parent[parent[m]]
-            m = parent[m]
-        return m
-
-    for i, a in enumerate(members):
-        for b in members[i + 1:]:
-            if agree(claims[a], claims[b]):
-                parent[find(a)] = find(b)
-    agreeing: dict[int, list[int]] = defaultdict(list)
-    for m in members:
-        agreeing[find(m)].append(m)
-    if len(agreeing) == 1:
+    # sets whose values all agree with each other: "over 350" agrees with 352 and with 507,
+    # but 352 and 507 do not, so agreement is not chained; exact values are placed first
+    sets: list[list[int]] = []
+    for m in sorted(members, key=lambda m: (_open_ended(claims[m]), in_base_unit(claims[m].value or 0.0, claims[m].unit),
+                                            claims[m].date or 0)):
+        home = next((s for s in sets if all(agree(claims[m], claims[other]) for other in s)), None)
+        if home is None:
+            sets.append([m])
+        else:
+            home.append(m)
+    if len(sets) == 1:
         return [members]
-    sets = list(agreeing.values())
-    joined = {i: i for i in range(len(sets))}
+    # join sets that state one claim; a join is checked against everything already joined,
+    # so two sets that plainly differ are never bridged by a third
+    parts = [list(indexes) for indexes in sets]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts)):
+                pairs = [(a, b) for a in parts[i] for b in parts[j]]
+                if any(same_claim(claims[a], claims[b], meaning[a, b], nouns) for a, b in pairs) \
+                        and not any(_differ(claims[a], claims[b]) for a, b in pairs):
+                    parts[i].extend(parts.pop(j))
+                    merged = True
+                    break
+            if merged:
+                break
+    return [sorted(indexes) for indexes in parts]
 
-    def root(i: int) -> int:
-        while joined[i] != i:
-            i = joined[i]
-        return i
 
-    for i, first in enumerate(sets):
-        for j in range(i + 1, len(sets)):
-            if root(i) != root(j) and any(same_claim(claims[a], claims[b], meaning[a, b], nouns)
-                                          for a in first for b in sets[j]):
-                joined[root(j)] = root(i)
-    result: dict[int, list[int]] = defaultdict(list)
-    for i, indexes in enumerate(sets):
-        result[root(i)].extend(indexes)
-    return [sorted(indexes) for indexes in result.values()]
+def _open_ended(claim: Claim) -> bool:
+    return claim.kind == "quantity" and (claim.qualifier or "") in ("more than", "at least", "up to", "at most",
+                                                                      "less than", "nearly")
 
 
 CONFIRM_COSINE = 0.5  # two sentences that state one claim say much the same around it
@@ -134,29 +155,53 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     resolved."""
     if a.article_id == b.article_id or _squash(a.text) == _squash(b.text):
         return False
+    if a.subject and b.subject and a.subject != b.subject:
+        return False
     if a.kind == "date":
         # the same named happening, or the date each lead gives for the story's event
         same_event = bool(a.event) and a.event == b.event
         both_lead = a.sentence <= LEAD and b.sentence <= LEAD and a.granularity == b.granularity == "day"
-        if a.inferred or b.inferred:
-            return False
+        if a.inferred or b.inferred or any(c.relative and c.granularity != "day" for c in (a, b)):
+            return False  # "this week" is too loose to contradict a day
         return cosine >= (LEAD_DATE_COSINE if same_event or both_lead else SAME_SENTENCE_COSINE)
-    if a.scope != b.scope and not {a.scope, b.scope} <= {None, "running"}:
+    # only figures of the story's own event, or two running totals, can contradict each other:
+    # background figures differ by which past event they recall, parts by which part
+    if a.scope != b.scope or a.scope in _OFF_MAIN:
         return False
-    if (a.scope in _OFF_MAIN or b.scope in _OFF_MAIN) and cosine < SAME_SENTENCE_COSINE:
+    if a.role != b.role:
         return False
-    if a.role and b.role and a.role != b.role:
-        return False
-    if a.subject and b.subject and a.subject != b.subject:
+    if a.modifiers and b.modifiers and not set(a.modifiers) & set(b.modifiers):
         return False
     if not _same_measure(a.measure, b.measure):
         return False
     if a.unit or b.unit:
-        if a.unit != b.unit:
+        if unit_family(a.unit) != unit_family(b.unit):
             return False
     elif not (a.noun and b.noun and _same_noun(a.noun, b.noun, nouns)):
         return False
+    if a.unit == "age" and not (a.subject and b.subject):
+        return False  # an age is a person's: without the person, two ages are two people
+    # a unit that names the attribute itself (a quake's magnitude, a person's age) needs the
+    # sentences only to be about the same story; a figure whose words do not say what it
+    # counts ("60 people", "$2.5 billion") needs the two sentences to say the same thing
+    if a.unit in _ATTRIBUTE_UNITS:
+        return cosine >= LEAD_DATE_COSINE
+    if not (_names_its_attribute(a) and _names_its_attribute(b)):
+        return cosine >= SAME_SENTENCE_COSINE
     return cosine >= CONFIRM_COSINE
+
+
+_ATTRIBUTE_UNITS = frozenset({"magnitude", "age"})
+# Nouns that count without saying what is counted: "60 people" inside a shop, at a vigil, arrested
+_GENERIC_NOUNS = frozenset("""
+people persons others men women children residents individuals civilians adults figure figures times
+""".split())
+
+
+def _names_its_attribute(claim: Claim) -> bool:
+    """Whether a figure's own words say what it is: a role (killed), a measure (depth), a
+    counted noun that is not generic (troops, votes, buildings)."""
+    return bool(claim.role or claim.measure or (claim.noun and claim.noun.lower() not in _GENERIC_NOUNS))
 
 
 def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
@@ -166,6 +211,21 @@ def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
     if va is None or vb is None:
         return False
     return float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0)) >= NOUN_SYNONYM_COSINE
+
+
+def _differ(a: Claim, b: Claim) -> bool:
+    """Whether two claims plainly say different things: different people, roles, kinds of
+    the figure or measures, or a value no report of one thing would give."""
+    if a.subject and b.subject and a.subject != b.subject:
+        return True
+    if a.kind == "date":
+        return False
+    if (a.role and b.role and a.role != b.role) or not _same_measure(a.measure, b.measure):
+        return True
+    if a.modifiers and b.modifiers and not set(a.modifiers) & set(b.modifiers):
+        return True
+    # magnitudes are logarithmic: reports of one quake differ by tenths, not by whole points
+    return a.unit == b.unit == "magnitude" and abs((a.value or 0.0) - (b.value or 0.0)) >= 1.0
 
 
 def _same_measure(a: str | None, b: str | None) -> bool:
@@ -267,10 +327,10 @@ def _jaccard_matrix(sets: list[set]) -> np.ndarray:
 
 
 def _comparable_matrix(claims: Sequence[Claim]) -> np.ndarray:
-    unit_stems = np.array([stem(c.unit or "") for c in claims], dtype=object)
+    unit_stems = np.array([stem(unit_family(c.unit) or "") for c in claims], dtype=object)
     has_unit = np.array([bool(c.unit) for c in claims])
-    low = np.array([c.value or 0.0 for c in claims])
-    high = np.array([c.value_max or (c.value or 0.0) for c in claims])
+    low = np.array([in_base_unit(c.value or 0.0, c.unit) for c in claims])
+    high = np.array([in_base_unit(c.value_max or (c.value or 0.0), c.unit) for c in claims])
     units_differ = (has_unit[:, None] | has_unit[None, :]) & (unit_stems[:, None] != unit_stems[None, :])
     # what the figure is about: people killed are not people injured, a depth is not a
     # distance, a part is not its total, last year's figure is not this one
@@ -298,7 +358,7 @@ def _noun_matrix(claims: Sequence[Claim], nouns: dict[str, np.ndarray]) -> np.nd
     synonym = np.where(cosine >= NOUN_SYNONYM_COSINE, cosine, 0.0)
     out = np.where(np.outer(named, named), np.where(_equal(stems), 1.0, synonym),
                    np.where(_equal(names), 0.3, 0.0))
-    units = _column([c.unit for c in claims])
+    units = _column([unit_family(c.unit) for c in claims])
     same_unit = _equal(units) & np.array([bool(u) for u in units])[:, None]
     return np.where(same_unit, np.maximum(out, 0.8), out)
 
@@ -315,7 +375,7 @@ def _equal(column: np.ndarray) -> np.ndarray:
 
 
 def _closeness_matrix(claims: Sequence[Claim]) -> np.ndarray:
-    values = np.array([c.value or 0.0 for c in claims])
+    values = np.array([in_base_unit(c.value or 0.0, c.unit) for c in claims])
     low = np.minimum(values[:, None], values[None, :])
     high = np.maximum(values[:, None], values[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):

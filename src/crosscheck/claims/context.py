@@ -32,6 +32,7 @@ _ROLE_WORDS = {
               r"perish(?:ed)?|bodies|murder(?:ed|ing|s)?|slain|drown(?:ed|ing)?",
     "injured": r"injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt|hospitali[sz]ed|treated|casualties",
     "missing": r"missing|unaccounted",
+    "trapped": r"trapped|buried|stranded",
     "rescued": r"rescu(?:ed|ing|e)|survivors?|survived|saved|pulled\s+(?:alive|out)",
     "arrested": r"arrest(?:ed|s)?|detain(?:ed|ing)?|detentions?|custody|charged|held|jailed|seized",
     "displaced": r"evacuat(?:ed|ion|e)|displaced|homeless|shelters?|sheltering|fled|refugees",
@@ -76,29 +77,44 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
 # --- subjects ----------------------------------------------------------------------
 
 _SUBJECT_REACH = 40
+_SUBJECT_AFTER = 20
+_SPEAKS = re.compile(r",?\s+(?:\w+\s+)?(?:said|says|say|told|tells|added|adds|noted|reported|stated|confirmed|"
+                     r"explained|announced|according)\b", re.I)
 
 
 def subject(sentence: str, start: int, end: int, names: list[tuple[int, int, str]]) -> str | None:
-    """Whose figure it is: the person named nearest the value in its clause, within reach
-    ("Hansbrough scored 20 points", "Reid, 33,"). Only people: the nearest organisation or
+    """Whose figure it is: the person named nearest before the value in its clause, within
+    reach ("Hansbrough scored 20 points", "Reid, 33,"), else one named right after it ("a
+    32-year-old Englishman, Robert Buckley"). Only people: the nearest organisation or
     place is as often the figure's setting as its owner ("ratified the treaty with Kesh by
     212 votes"). `names` are (start, end, canonical) of the sentence's people, in sentence
     offsets."""
     lo, hi = _clause(sentence, start, end)
-    best: tuple[int, str] | None = None
+    before: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
     for name_start, name_end, canonical in names:
+        if _SPEAKS.match(sentence, name_end):
+            continue  # "Manrosan said the 7.7 quake...": who tells it, not whose figure it is
         if name_start < lo or name_end > hi:
             continue
-        distance = start - name_end if name_end <= start else name_start - end
-        if 0 <= distance <= _SUBJECT_REACH and (best is None or distance < best[0]):
-            best = (distance, canonical)
-    return best[1] if best else None
+        if name_end <= start:
+            distance = start - name_end
+            if distance <= _SUBJECT_REACH and (before is None or distance < before[0]):
+                before = (distance, canonical)
+        else:
+            distance = max(0, name_start - end)
+            if distance <= _SUBJECT_AFTER and (after is None or distance < after[0]):
+                after = (distance, canonical)
+    found = before or after
+    return found[1] if found else None
 
 
 # --- measures ----------------------------------------------------------------------
 
 _LENGTH_UNITS = frozenset({"km", "m", "miles", "mi", "feet", "ft", "metres", "meters", "kilometres",
                            "kilometers", "yards", "cm", "inches", "nautical miles"})
+_FALL = re.compile(r"\b(?:fell|fall(?:ing|s|en)?|plunged?|plunging|tumbled?|tumbling|dropped|plummet(?:ed|ing)?)\b",
+                   re.I)
 _DEPTH = re.compile(r"\b(?:deep|depth|below|beneath|underground|under\s+the|down)\b", re.I)
 _DISTANCE = re.compile(r"\b(?:from|away|off|outside|north|south|east|west|northeast|northwest|southeast|"
                        r"southwest|north-east|north-west|south-east|south-west|of)\b", re.I)
@@ -110,12 +126,14 @@ _PLACE_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:north|south|east|west|nort
 
 
 def measure(sentence: str, start: int, end: int, unit: str | None) -> str | None:
-    """For a length: "depth", "distance:<place>" (or "distance"), "height" or "length"."""
+    """For a length: "fall", "depth", "distance:<place>" (or "distance"), "height" or "length"."""
     if not unit or unit.lower() not in _LENGTH_UNITS:
         return None
     lo, hi = _clause(sentence, start, end)
     after = sentence[end:min(hi, end + 40)]
     before = sentence[max(lo, start - 30):start]
+    if _FALL.search(before) or _FALL.search(after[:20]):
+        return "fall"
     if _DEPTH.search(after) or _DEPTH.search(before):
         return "depth"
     if _DISTANCE.match(after.strip()) or _DISTANCE.search(after[:25]):
@@ -138,25 +156,27 @@ _PART_OF_TOTAL = re.compile(r"\d[\d,.]*\s+(?:out\s+)?of\s+(?:the\s+)?\d", re.I) 
 _RUNNING = re.compile(r"\b(?:so\s+far|to\s+date|in\s+total|in\s+all|all\s+told|altogether|overall|"
                       r"a\s+total\s+of|total(?:ling|ing)?|cumulative|bringing\s+(?:the\s+\w+\s+)?(?:to|up)|"
                       r"brings?\s+(?:the\s+\w+\s+)?to|since\s+the\s+(?:start|beginning|outbreak)|"
-                      r"since\s+(?:it|the\s+\w+)\s+began)\b", re.I)
+                      r"since\s+(?:it|the\s+\w+)\s+began|since\s+the\s+[a-z]+)\b", re.I)
 _BACKGROUND = re.compile(
     r"\b(?:last|previous|past|preceding|prior)\s+(?:year|month|decade|season|week|time|quake|earthquake|"
     r"attack|election|one|record)s?\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
     r"(?:years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|before)\b|\bpreviously\b|\bformer(?:ly)?\b|"
     r"\bprevious\b|\bearlier\s+(?:quake|earthquake|tremor|attack|incident|disaster|one|case)\b|"
     r"\bin\s+the\s+past\b|\bhistor(?:y|ic|ical)\b|\bcareer\b|\bon\s+average\b|\baverages?\b|"
-    r"\bsince\s+(?:1[89]|20)\d\d\b|\bin\s+(?:1[89]|20)\d\ds\b",
+    r"\bsince\s+(?:1[89]|20)\d\d\b|\bin\s+(?:1[89]|20)\d\ds\b|\brecord\s+(?:of|for|set)\b|"
+    r"\b(?:old|standing|previous|former)\s+record\b",
     re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|(?:is|are)\s+(?:expected|due|set|projected|forecast|likely)\s+to|"
                      r"(?:is|are)\s+to|turns?|turning|to\s+turn|plans?\s+to|could\s+reach)\b[^.;]*\Z", re.I)
 
 
-def scope(sentence: str, start: int, end: int, value_text: str, other_times: list[date],
-          story_day: date | None) -> str | None:
+def scope(sentence: str, start: int, end: int, value_text: str, other_dates: list[tuple[date, str]],
+          own: date | None, home_year: int | None) -> str | None:
     """"part", "running", "background", "future" or None (a plain figure of the story's event).
 
-    `other_times` are the days of the other dates of the same sentence (not the
-    claim's own), and `story_day` is the article's own day (dateline or publication),
+    `other_dates` are the (first day, granularity) of the sentence's other dates (not
+    the claim's own); `own` is the article's own day (dateline or publication) and
+    `home_year` the year it reports from (its own day's, else the latest year it names),
     so that "in 2005" or "in January" mark a figure of another time.
     """
     lo, hi = _clause(sentence, start, end)
@@ -169,8 +189,11 @@ def scope(sentence: str, start: int, end: int, value_text: str, other_times: lis
         return "future"
     if _BACKGROUND.search(sentence):
         return "background"
-    if story_day is not None and any(abs((day - story_day).days) > 45 for day in other_times):
-        return "background"
+    for day, granularity in other_dates:
+        if granularity == "year" and home_year is not None and day.year != home_year:
+            return "background"
+        if granularity != "year" and own is not None and abs((day - own).days) > 45:
+            return "background"
     if _RUNNING.search(sentence[max(0, start - 60):min(len(sentence), end + 60)]):
         return "running"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..analyze import own_day
 from ..records import Analysis, Article, Claim, DateMention, Quantity, Sentence
@@ -77,6 +78,10 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     """Every checkable claim of an article, in text order."""
     claims: list[Claim] = []
     own = own_day(article, analysis.sentences)
+    # the year the article reports from: its own, else the latest it names (news reports
+    # the present and recalls the past)
+    named = [d.value.year for d in analysis.dates if d.value is not None and not d.relative]
+    home_year = own.year if own else (max(named) if named else None)
     for sentence in analysis.sentences:
         quantities = [q for q in analysis.quantities if q.sentence == sentence.index and not _is_label(sentence, q)]
         dates = [d for d in analysis.dates if d.sentence == sentence.index and d.value is not None]
@@ -90,28 +95,33 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
         credited = tuple(sorted({c.source for c in analysis.citations if c.sentence == sentence.index}))
         common = dict(article_id=article.id, sentence=sentence.index, text=sentence.text, actors=actors,
                       hedges=hedges, attributed_to=credited)
+        quantities = _sharing_units(sentence, quantities)
         for q in quantities:
-            if q.kind == "measure" and q.unit in ("days", "hours", "weeks", "months", "years", "minutes"):
+            if _is_age(sentence, q, names):
+                q = replace(q, unit="age", noun=None, kind="measure")
+            elif q.kind == "measure" and q.unit in ("days", "hours", "weeks", "months", "years", "minutes"):
                 continue  # durations describe, they are rarely what outlets dispute
             if q.value < 3 and not q.qualifier and (q.noun or "") in _GENERIC_COUNTED:
                 continue
             event_word = _event_word(sentence, q.start, q.end, q.noun)
             noun = q.noun or _implied_noun(sentence, q.start)
             local = (q.start - sentence.start, q.end - sentence.start)
-            others = [d.value for d in dates if d.granularity in ("day", "week", "month")] + \
-                [d.value for d in dates if d.granularity == "year" and own and d.value.year != own.year]
+            others = [(d.value, d.granularity) for d in dates]
             claims.append(Claim(kind="quantity", start=q.start, end=q.end, value_text=q.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 value=q.value, value_max=q.value_max, unit=q.unit, noun=noun,
-                                qualifier=q.qualifier, role=role(sentence.text, *local),
+                                qualifier=q.qualifier, role=role(sentence.text, *local) if not q.unit else None,
                                 subject=subject(sentence.text, *local, names),
                                 measure=measure(sentence.text, *local, q.unit),
-                                scope=scope(sentence.text, *local, q.text, others, own), **common))
+                                scope=scope(sentence.text, *local, q.text, others, own, home_year),
+                                modifiers=_modifiers(sentence, q) if q.unit != "age" else (), **common))
         for d in dates:
             event_word = _event_word(sentence, d.start, d.end, None)
+            local = (d.start - sentence.start, d.end - sentence.start)
             claims.append(Claim(kind="date", start=d.start, end=d.end, value_text=d.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
-                                date=d.value, granularity=d.granularity, inferred=d.inferred, **common))
+                                date=d.value, granularity=d.granularity, inferred=d.inferred, relative=d.relative,
+                                subject=subject(sentence.text, *local, names), **common))
         if not quantities and not dates and credited:
             claims.append(Claim(kind="statement", start=sentence.start, end=sentence.end,
                                 value_text=sentence.text, **common))
@@ -122,9 +132,80 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
 _LABEL_AFTER = re.compile(r"-(?:time|term|star|seat|member|man|woman|point|game|year-long)\b", re.I)
 
 
+_SCORE_AFTER = re.compile(r"\s*[-–]\s*\d")  # "(10-0)", "won 88-72": records and scores, not figures
+_SCORE_BEFORE = re.compile(r"\d\s*[-–]\s*\Z")
+
+
 def _is_label(sentence: Sentence, quantity: Quantity) -> bool:
-    return bool(_LABEL_AFTER.match(sentence.text, quantity.end - sentence.start)
-                or _LABEL_AFTER.search(quantity.text))
+    start, end = quantity.start - sentence.start, quantity.end - sentence.start
+    return bool(_LABEL_AFTER.match(sentence.text, end) or _LABEL_AFTER.search(quantity.text)
+                or (not quantity.unit and (_SCORE_AFTER.match(sentence.text, end)
+                                           or _SCORE_BEFORE.search(sentence.text, max(0, start - 4), start))))
+
+
+_MODIFIER_SKIP = frozenset("""
+a an the of and or to in on at for with by from as than more less about around some nearly almost over under
+up least most just only roughly approximately estimated some
+""".split())
+_WORD_AFTER = re.compile(r"\s+([a-z]+(?:ing|ed))\b")
+
+
+def _modifiers(sentence: Sentence, quantity: Quantity) -> tuple[str, ...]:
+    """The words that say which figure of its kind this is: between the number and its noun
+    ("548 rushing yards", "11,000 North Korean troops") or right after it ("404 yards
+    rushing", "a 36-yard field goal")."""
+    words = re.findall(r"[A-Za-z]+", quantity.text)
+    found = [w.lower() for w in words if w.lower() not in _MODIFIER_SKIP and not w.isdigit()
+             and w.lower() not in {(quantity.noun or "").lower(), (quantity.unit or "").lower()}
+             and w.lower() not in _NUMBER_WORDS and not (quantity.unit and w.lower().startswith(quantity.unit[:3]))]
+    after = _WORD_AFTER.match(sentence.text, quantity.end - sentence.start)
+    if after and after.group(1) not in _REPORTING:
+        found.append(after.group(1))
+    if quantity.unit and re.search(r"-[a-z]+\Z", quantity.text):  # "a 36-yard field goal": what it measures
+        head = re.match(r"\s+([a-z]+)", sentence.text[quantity.end - sentence.start:])
+        if head and head.group(1) not in _MODIFIER_SKIP:
+            found.append(head.group(1))
+    return tuple(dict.fromkeys(found))
+
+
+_NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
+million millions billion billions trillion dozen dozens score scores tens several
+""".split())
+
+
+def _sharing_units(sentence: Sentence, quantities: list[Quantity]) -> list[Quantity]:
+    """"quakes measuring 7.6 and 7.4 magnitude", "between 10 or 12 people": a bare number
+    joined to the next figure takes that figure's unit and noun."""
+    shared = list(quantities)
+    for i in range(len(shared) - 2, -1, -1):
+        this, following = shared[i], shared[i + 1]
+        between = sentence.text[this.end - sentence.start:following.start - sentence.start]
+        if this.unit is None and this.noun is None and (following.unit or following.noun) \
+                and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", between):
+            shared[i] = replace(this, unit=following.unit, noun=following.noun, kind=following.kind)
+    return shared
+
+
+_AGE_WORDS = re.compile(r"-?years?-old\b|\byears?\s+old\b", re.I)
+_AGED = re.compile(r"\b(?:aged|age(?:d)?\s+of|age)\s*\Z", re.I)
+
+
+def _is_age(sentence: Sentence, quantity: Quantity, names: list[tuple[int, int, str]]) -> bool:
+    """"33-year-old", "28 years old", "aged 45", and a bare number set off by commas right
+    after a person's name ("Lohan, 26, checked in")."""
+    if _AGE_WORDS.search(quantity.text):
+        return True
+    start, end = quantity.start - sentence.start, quantity.end - sentence.start
+    text = sentence.text
+    if _AGED.search(text, max(0, start - 12), start):
+        return True
+    if quantity.unit is None and quantity.noun is None and not quantity.qualifier and 0 < quantity.value < 120 \
+            and text[end:end + 1] in (",", ")") and re.search(r"[,(]\s*\Z", text[:start]):
+        before = text[:start].rstrip(" ,(")
+        return any(name_end == len(before) for _, name_end, _ in names)
+    return False
 
 
 # "The death toll ... stands at 43", "the number of people killed rose to 43":

@@ -18,8 +18,34 @@ EXACT_TOLERANCE = 0.005
 NEARLY_TOLERANCE = 0.10
 
 
+# Units of one dimension, in a base unit: "200 feet" and "about 60 metres" are one fall.
+_IN_BASE = {
+    "km": ("m", 1000.0), "m": ("m", 1.0), "cm": ("m", 0.01), "mm": ("m", 0.001), "miles": ("m", 1609.344),
+    "nmi": ("m", 1852.0), "ft": ("m", 0.3048), "inches": ("m", 0.0254),
+    "km/h": ("km/h", 1.0), "mph": ("km/h", 1.609344), "knots": ("km/h", 1.852),
+    "km2": ("m2", 1e6), "m2": ("m2", 1.0), "sq mi": ("m2", 2_589_988.0), "sq ft": ("m2", 0.09290304),
+    "ha": ("m2", 1e4), "acres": ("m2", 4046.8564),
+    "tonnes": ("kg", 1000.0), "kg": ("kg", 1.0), "g": ("kg", 0.001), "lb": ("kg", 0.45359237),
+    "oz": ("kg", 0.028349523), "l": ("l", 1.0), "gallons": ("l", 3.785411784),
+}
+
+
+def unit_family(unit: str | None) -> str | None:
+    """The dimension a unit measures, named by its base unit: "ft" and "km" are both "m"."""
+    return _IN_BASE.get(unit, (unit, 1.0))[0] if unit else unit
+
+
+def in_base_unit(value: float, unit: str | None) -> float:
+    return value * _IN_BASE.get(unit, (unit, 1.0))[1] if unit else value
+
+
 def value_interval(claim: Claim) -> tuple[float, float]:
-    """The values a figure allows, given its qualifier. Bounds are closed: "more than
+    low, high = _reported_interval(claim)
+    return in_base_unit(low, claim.unit), in_base_unit(high, claim.unit)
+
+
+def _reported_interval(claim: Claim) -> tuple[float, float]:
+    """The values a figure allows, given its qualifier, in its own unit. Bounds are closed: "more than
     300" and "nearly 300" both stand for a figure of about 300, and readers do not
     call them a disagreement."""
     low = claim.value or 0.0
