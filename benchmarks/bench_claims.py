@@ -192,6 +192,7 @@ def score(predicted: list, gold: Gold, names: dict[int, str] | None = None) -> d
         "wrong_conflicts": [f"[{why}] {_describe(g, names)}" for g, why in wrong],
         "unreviewed_conflicts": [_describe(g, names) for g, _ in unreviewed],
         "unreviewed": [_as_row(g, names) for g, _ in unreviewed],
+        "wrong": [{**_as_row(g, names), "why": why} for g, why in wrong],
         "rows": rows,
     }
 
@@ -284,7 +285,7 @@ def main() -> None:
     results = {}
     sample, seconds = run([str(sample_corpus_path())], sample_gold)
     report("sample", sample, seconds)
-    results["sample"] = {k: v for k, v in sample.items() if k not in ("rows", "unreviewed")}
+    results["sample"] = {k: v for k, v in sample.items() if k not in ("rows", "unreviewed", "wrong")}
     if ECB_DEV.exists():
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "dev.jsonl"
@@ -292,10 +293,10 @@ def main() -> None:
             data.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows))
             dev, seconds = run([str(data)], dev_gold)
         report("ECB+ dev", dev, seconds)
-        results["ecb_dev"] = {k: v for k, v in dev.items() if k not in ("rows", "unreviewed")}
+        results["ecb_dev"] = {k: v for k, v in dev.items() if k not in ("rows", "unreviewed", "wrong")}
         # for whoever reviews them next: every conflict the gold does not yet judge
         (Path(__file__).resolve().parent / "out" / "claims_unreviewed.json").write_text(
-            json.dumps(dev["unreviewed"], indent=1))
+            json.dumps({"unreviewed": dev["unreviewed"], "judged_wrong": dev["wrong"]}, indent=1))
     print(f"saved {save('claims', results)}")
 
 

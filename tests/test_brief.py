@@ -94,6 +94,29 @@ def test_disputed_sentences_are_never_key_points(sample_db):
                 assert (s.label == "disputed") == ((s.article_id, s.source_text) in disputed)
 
 
+@pytest.mark.parametrize("corpus", ["seeds", "sample"])
+def test_key_point_labels_come_from_the_claim_groups(stores, corpus):
+    """'corroborated by N' only where a claim group of that sentence has N independent
+    sources, and the outlets named beside it all state that claim."""
+    with Engine(getattr(stores, corpus)()) as engine:
+        checked = 0
+        for story in engine.stories():
+            _, groups, _ = engine.cross_check(story.id)
+            for point in engine.briefing(story.id).key_points:
+                found = re.fullmatch(r"corroborated by (\d+) outlets(, hedged)?", point.label)
+                if not found:
+                    assert "corroborated" not in point.label
+                    continue
+                holding = [g for g in groups if any((e.article_id, e.sentence) == (point.article_id, point.source_text)
+                                                     for e in g.evidence)]
+                assert holding, point
+                weakest = min(holding, key=lambda g: (g.verdict == "corroborated", g.independent_sources))
+                assert weakest.verdict == "corroborated" and weakest.independent_sources == int(found.group(1))
+                assert set(point.also) <= {e.outlet or f"article {e.article_id}" for e in weakest.evidence}
+                checked += 1
+        assert checked
+
+
 def test_briefing_is_cached_until_its_story_changes(db_path, monkeypatch):
     import crosscheck.engine as engine_module
 

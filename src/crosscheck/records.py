@@ -255,6 +255,7 @@ class TimelineEvent:
     outlets: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     alternatives: tuple[str, ...] = ()  # other dates outlets give for it, when they disagree
+    inferred: bool = False  # its date rests only on a day inferred from the story
 
 
 # --- briefing -------------------------------------------------------------------

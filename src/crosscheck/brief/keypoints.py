@@ -1,7 +1,10 @@
 """Key points, disagreements and background of a briefing.
 
 Key points prefer what independent outlets agree on; a single-source or hedged
-statement appears only with its label. Disagreements are the conflicting claim
+statement appears only with its label. A point that carries a figure or a date
+takes its label and its "also" outlets from that claim's group, so the briefing
+says exactly what the claims list says; "corroborated" is never said of a
+sentence no claim group backs. Disagreements are the conflicting claim
 groups, one line each with who says what. Background is what the articles say
 happened well before the story itself.
 """
@@ -30,47 +33,95 @@ BACKGROUND_BEFORE_DAYS = 14  # events this long before the first article are bac
 MAX_BACKGROUND = 4
 
 
-def _label(support: int, hedged: bool) -> str:
-    label = f"corroborated by {support} outlets" if support >= 2 else "single source"
+def claim_label(group: ClaimGroup) -> str:
+    """What a key point may say of its claim: the claim group's own verdict and count,
+    so that the briefing, the claims list and the web's badges never disagree."""
+    if group.verdict == "corroborated":
+        label = f"corroborated by {group.independent_sources} outlets"
+    elif group.verdict == "updated":
+        label = "updated as the story went on"
+    elif group.verdict == "conflicting":
+        label = "disputed"
+    else:
+        label = "single source"
+    return label + ", hedged" if group.hedged else label
+
+
+def _statement_label(support: int, hedged: bool) -> str:
+    # a sentence that carries no checked figure or date: outlets say much the same, which
+    # is not a cross-check, so it never reads "corroborated"
+    label = f"reported by {support} outlets" if support >= 2 else "single source"
     return label + ", hedged" if hedged else label
 
 
 def key_points(groups: Sequence[ClaimGroup], items: Sequence[StorySentence],
                articles: Mapping[int, Article]) -> list[BriefSentence]:
     by_sentence = {(s.article_id, s.text): s for s in items}
-    chosen: list[tuple[StorySentence, str]] = []
+    chosen: list[tuple[StorySentence, str, tuple[str, ...] | None]] = []
+    checked = [g for g in groups if g.kind in ("date", "quantity")]
+    # the claim groups each sentence's figures and dates belong to
+    groups_of: dict[tuple[int, str], list[ClaimGroup]] = {}
+    for group in checked:
+        for evidence in group.evidence:
+            groups_of.setdefault((evidence.article_id, evidence.sentence), []).append(group)
     # A sentence that carries a disputed figure or date belongs under Disagreements,
     # however many outlets say something like it.
-    disputed = {(e.article_id, e.sentence) for g in groups if g.verdict == "conflicting" for e in g.evidence}
+    disputed = {key for key, found in groups_of.items() if any(g.verdict == "conflicting" for g in found)}
 
     covered: set[tuple[int, int]] = set()  # sentences that say what a chosen point says
 
-    def add(item: StorySentence | None, label: str) -> None:
+    def add(item: StorySentence | None, label: str, also: tuple[str, ...] | None = None) -> None:
         if item is None or len(chosen) >= MAX_KEY_POINTS or (item.article_id, item.text) in disputed:
             return
         if (item.article_id, item.index) in covered or \
-                any(float(item.vector @ c.vector) >= KEY_POINT_REDUNDANT_COSINE for c, _ in chosen):
+                any(float(item.vector @ c.vector) >= KEY_POINT_REDUNDANT_COSINE for c, _, _ in chosen):
             return
-        chosen.append((item, label))
+        chosen.append((item, label, also))
         covered.update(_echoes(item, items))
 
-    # 1. claim groups independent outlets agree on, the most widely agreed first
-    corroborated = [g for g in groups if g.verdict == "corroborated" and g.kind in ("date", "quantity")]
-    for group in sorted(corroborated, key=lambda g: -g.independent_sources):
+    def weakest(item: StorySentence) -> ClaimGroup | None:
+        found = groups_of.get((item.article_id, item.text), [])
+        return min(found, key=lambda g: (g.verdict == "corroborated", g.independent_sources), default=None)
+
+    # 1. claim groups independent outlets agree on, the most widely agreed first; the point
+    #    names as "also" only the outlets that state that claim
+    for group in sorted((g for g in checked if g.verdict == "corroborated"), key=lambda g: -g.independent_sources):
+        # a sentence whose other figures are not corroborated would claim more than it may
         candidates = [by_sentence.get((e.article_id, e.sentence)) for e in group.evidence]
-        candidates = [c for c in candidates if c is not None]
+        candidates = [c for c in candidates if c is not None and weakest(c).verdict == "corroborated"]
         if candidates:
-            add(max(candidates, key=lambda c: c.centrality), _label(group.independent_sources, group.hedged))
-    # 2. statements several independent outlets make in their own words
-    for item in sorted(items, key=lambda s: (-s.independent_support, -s.centrality)):
+            item = max(candidates, key=lambda c: c.centrality)
+            add(item, claim_label(weakest(item)), _outlets_besides(weakest(item), item, articles))
+    # 2. statements several independent outlets make in their own words; one that carries a
+    #    figure or date takes its claim group's verdict, and is left out unless corroborated
+    for item in sorted(items, key=lambda s: (-s.independent_reports, -s.independent_support, -s.centrality)):
         if item.independent_support >= 2 and not _SPECULATIVE.search(item.text) and not HEDGES.search(item.text):
-            add(item, _label(item.independent_support, False))
+            group = weakest(item)
+            if group is None:
+                add(item, _statement_label(item.independent_reports, False), _reporting(item, articles))
+            elif group.verdict == "corroborated":
+                add(item, claim_label(group), _outlets_besides(group, item, articles))
     # 3. too few agreed facts: the most central single-source sentences, labelled
     for item in sorted(items, key=lambda s: -s.centrality):
         if len(chosen) >= MIN_KEY_POINTS:
             break
-        add(item, _label(item.independent_support, bool(HEDGES.search(item.text))))
-    return [to_brief_sentence(item, articles, label) for item, label in chosen]
+        group = weakest(item)
+        if group is None:
+            add(item, _statement_label(item.independent_reports, bool(HEDGES.search(item.text))),
+                _reporting(item, articles))
+        else:
+            add(item, claim_label(group), _outlets_besides(group, item, articles))
+    return [to_brief_sentence(item, articles, label, also) for item, label, also in chosen]
+
+
+def _reporting(item: StorySentence, articles: Mapping[int, Article]) -> tuple[str, ...]:
+    own = articles[item.article_id].outlet or f"article {item.article_id}"
+    return tuple(sorted({articles[a].outlet or f"article {a}" for a in item.reporters} - {own}))
+
+
+def _outlets_besides(group: ClaimGroup, item: StorySentence, articles: Mapping[int, Article]) -> tuple[str, ...]:
+    own = articles[item.article_id].outlet or f"article {item.article_id}"
+    return tuple(sorted({e.outlet or f"article {e.article_id}" for e in group.evidence} - {own}))
 
 
 def _echoes(item: StorySentence, items: Sequence[StorySentence]) -> set[tuple[int, int]]:

@@ -16,7 +16,10 @@ import numpy as np
 from ..claims.verdicts import independent_sources
 from ..records import Article, BriefSentence
 
-SUPPORT_COSINE = 0.7  # a sentence of another article that says the same thing
+SUPPORT_COSINE = 0.7  # a sentence of another article that says much the same thing
+# ... and one that says the same statement, close enough to name that outlet as reporting it
+# ("Putin signed the treaty into law" is near "Kim signed a decree ratifying it" at 0.71)
+STATEMENT_COSINE = 0.8
 REDUNDANT_COSINE = 0.72  # two summary sentences this alike say the same thing twice
 MIN_WORDS = 6
 
@@ -44,6 +47,8 @@ class StorySentence:
     vector: np.ndarray
     supporters: set[int] = field(default_factory=set)  # other articles saying the same
     independent_support: int = 1  # independent sources among the article and its supporters
+    reporters: set[int] = field(default_factory=set)  # other articles making the same statement
+    independent_reports: int = 1  # independent sources among the article and its reporters
     centrality: float = 0.0  # how much the story's other articles say the same, on average
 
 
@@ -69,9 +74,13 @@ def story_sentences(articles: Mapping[int, Article], sentences: Mapping[int, Seq
             best_per_article.append(best)
             if best >= SUPPORT_COSINE:
                 sentence.supporters.add(other)
+            if best >= STATEMENT_COSINE:
+                sentence.reporters.add(other)
         sentence.centrality = float(np.mean(best_per_article)) if best_per_article else 0.0
         group = [sentence.article_id, *sentence.supporters]
         sentence.independent_support = len(independent_sources(group, articles, derived_from))
+        sentence.independent_reports = len(independent_sources([sentence.article_id, *sentence.reporters],
+                                                               articles, derived_from))
     return items
 
 
@@ -114,9 +123,12 @@ def _source_of(article: Article) -> str:
     return article.outlet or f"article {article.id}"
 
 
-def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], label: str | None = None) -> BriefSentence:
+def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], label: str | None = None,
+                      also: tuple[str, ...] | None = None) -> BriefSentence:
+    """`also`: the other outlets to name; by default those with a sentence of much the same meaning."""
     article = articles[item.article_id]
-    also = tuple(sorted({_source_of(articles[a]) for a in item.supporters} - {_source_of(article)}))
+    if also is None:
+        also = tuple(sorted({_source_of(articles[a]) for a in item.supporters} - {_source_of(article)}))
     return BriefSentence(text=clean_for_display(item.text), source_text=item.text, article_id=article.id,
                          outlet=article.outlet, url=article.url, title=article.title,
                          published=article.published_iso(), also=also, label=label)
