@@ -20,6 +20,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from ..records import Claim
+from .context import UNCLEAR
 from .extract import stem
 from .values import agree, in_base_unit, period, unit_family
 
@@ -62,11 +63,11 @@ def _with_inferred_subjects(claims: Sequence[Claim]) -> list[Claim]:
     within one story, 226 rushing yards are one player's."""
     named: dict[tuple, Counter] = defaultdict(Counter)
     for c in claims:
-        if c.kind == "quantity" and c.subject:
+        if c.kind == "quantity" and c.subject and c.subject != UNCLEAR:
             named[(c.value, c.value_max, c.unit, c.noun and stem(c.noun))][c.subject] += 1
     result = []
     for c in claims:
-        if c.kind == "quantity" and not c.subject:
+        if c.kind == "quantity" and c.subject in (None, UNCLEAR):
             owners = named.get((c.value, c.value_max, c.unit, c.noun and stem(c.noun)))
             if owners:
                 owner, votes = owners.most_common(1)[0]
@@ -155,14 +156,20 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     resolved."""
     if a.article_id == b.article_id or _squash(a.text) == _squash(b.text):
         return False
-    if a.subject and b.subject and a.subject != b.subject:
-        return False
+    if a.subject != b.subject or UNCLEAR in (a.subject, b.subject):
+        if a.subject and b.subject or UNCLEAR in (a.subject, b.subject):
+            return False  # two people's figures, or one whose owner the sentence leaves open
     if a.kind == "date":
         # the same named happening, or the date each lead gives for the story's event
         same_event = bool(a.event) and a.event == b.event
-        both_lead = a.sentence <= LEAD and b.sentence <= LEAD and a.granularity == b.granularity == "day"
+        # leads that each state a date outright ("Monday 9 March") date the story's event; a
+        # weekday said relative to the article ("on Friday") may date anything that week
+        both_lead = a.sentence <= LEAD and b.sentence <= LEAD and a.granularity == b.granularity == "day" \
+            and not (a.relative or b.relative)
         if a.inferred or b.inferred or any(c.relative and c.granularity != "day" for c in (a, b)):
             return False  # "this week" is too loose to contradict a day
+        if (a.relative or b.relative) and not same_event:
+            return False  # "on Friday" dates what its own sentence says happened, nothing else
         return cosine >= (LEAD_DATE_COSINE if same_event or both_lead else SAME_SENTENCE_COSINE)
     # only figures of the story's own event, or two running totals, can contradict each other:
     # background figures differ by which past event they recall, parts by which part
@@ -174,10 +181,11 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
         return False
     if not _same_measure(a.measure, b.measure):
         return False
-    if a.unit or b.unit:
-        if unit_family(a.unit) != unit_family(b.unit):
-            return False
-    elif not (a.noun and b.noun and _same_noun(a.noun, b.noun, nouns)):
+    if (a.unit or b.unit) and unit_family(a.unit) != unit_family(b.unit):
+        return False
+    if a.noun and b.noun and not _same_noun(a.noun, b.noun, nouns):
+        return False  # "$7.3 billion in sales" and "$5.4 billion in cash" are both dollars
+    if not (a.unit or b.unit) and not (a.noun and b.noun):
         return False
     if a.unit == "age" and not (a.subject and b.subject):
         return False  # an age is a person's: without the person, two ages are two people
@@ -216,7 +224,7 @@ def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
 def _differ(a: Claim, b: Claim) -> bool:
     """Whether two claims plainly say different things: different people, roles, kinds of
     the figure or measures, or a value no report of one thing would give."""
-    if a.subject and b.subject and a.subject != b.subject:
+    if a.subject and b.subject and UNCLEAR not in (a.subject, b.subject) and a.subject != b.subject:
         return True
     if a.kind == "date":
         return False

@@ -40,26 +40,31 @@ _ROLE_WORDS = {
 }
 _ROLE = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _ROLE_WORDS.items()) + r")\b",
                    re.I)
-_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?:and|but|while|whereas|which|who|with)\b|\s+-\s+|\s+–\s+|\bwhile\b")
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?:and|but|while|whereas|which|who|with)\b|,\s+(?=[a-z]+ing\b)|\s+-\s+|"
+                           r"\s+–\s+|\bwhile\b")
 _ROLE_REACH = 100  # characters: a role word further off usually belongs to another figure
+_ROLE_RIGHT_AFTER = 12  # "20 were wounded", "41 people dead"
 
 
 def role(sentence: str, start: int, end: int) -> str | None:
     """What happened to what a figure counts: the role word nearest the value in its clause.
     `start`/`end` are the value's offsets in `sentence`."""
     lo, hi = _clause(sentence, start, end)
+    inside = _ROLE.search(sentence, start, end)
+    if inside:
+        return inside.lastgroup  # "23 dead"
+    # a role right after the figure is its own ("12 people were killed and 20 were wounded")
+    following = _ROLE.match(sentence, end, min(hi, end + _ROLE_RIGHT_AFTER + 20))
+    after = _ROLE.search(sentence, end, min(hi, end + _ROLE_RIGHT_AFTER + 12))
+    if following or (after and after.start() - end <= _ROLE_RIGHT_AFTER):
+        return (following or after).lastgroup
     best: tuple[int, str] | None = None
     for match in _ROLE.finditer(sentence, max(lo, start - _ROLE_REACH), min(hi, end + _ROLE_REACH)):
         if start <= match.start() < end:
-            continue  # "23 dead" says its role inside the value's own words too: handled below
+            continue
         distance = start - match.end() if match.end() <= start else match.start() - end
-        # a role after the figure ("12 people were killed") is its own; one before it
-        # can belong to a figure before ("killed 5 and injured 12"): nearest wins
         if best is None or distance < best[0]:
             best = (distance, match.lastgroup)
-    inside = _ROLE.search(sentence, start, end)
-    if inside:
-        return inside.lastgroup
     return best[1] if best else None
 
 
@@ -106,7 +111,20 @@ def subject(sentence: str, start: int, end: int, names: list[tuple[int, int, str
             if distance <= _SUBJECT_AFTER and (after is None or distance < after[0]):
                 after = (distance, canonical)
     found = before or after
-    return found[1] if found else None
+    if found:
+        return found[1]
+    # a sentence that names people, none of them near the figure, or that gives the figure
+    # to "he" or "she", leaves its owner open
+    if any(not _SPEAKS.match(sentence, name_end) for _, name_end, _ in names) or \
+            _PRONOUN.search(sentence, lo, start):
+        return UNCLEAR
+    return None
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
+
+
+UNCLEAR = "?"  # a figure whose sentence names people but not whose figure it is
 
 
 # --- measures ----------------------------------------------------------------------
@@ -152,6 +170,9 @@ _PART_AFTER = re.compile(r"\s*(?:of\s+(?:the|them|whom|those|these|its|their|his
                          re.I)
 _PART_BEFORE = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|those|the)|of\s+whom|"
                           r"of\s+them|of\s+which|plus|besides)\s+(?:[\w-]+\s+){0,2}\Z", re.I)
+# the total of a part: "28 of 41 passes", "five of Creighton's first eight points"
+_TOTAL_BEFORE = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+                           r"(?:out\s+)?of\s+(?:[\w’'-]+\s+){0,3}\Z", re.I)
 _PART_OF_TOTAL = re.compile(r"\d[\d,.]*\s+(?:out\s+)?of\s+(?:the\s+)?\d", re.I)  # "23 of 25 drones"
 _RUNNING = re.compile(r"\b(?:so\s+far|to\s+date|in\s+total|in\s+all|all\s+told|altogether|overall|"
                       r"a\s+total\s+of|total(?:ling|ing)?|cumulative|bringing\s+(?:the\s+\w+\s+)?(?:to|up)|"
@@ -172,7 +193,8 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|(?:is|are)\s+(?:expected|due|set|pr
 
 def scope(sentence: str, start: int, end: int, value_text: str, other_dates: list[tuple[date, str]],
           own: date | None, home_year: int | None) -> str | None:
-    """"part", "running", "background", "future" or None (a plain figure of the story's event).
+    """"part", "total", "running", "background", "future" or None (a plain figure of the story's
+    event). "part" and "total" mark the two sides of "28 of 41 passes".
 
     `other_dates` are the (first day, granularity) of the sentence's other dates (not
     the claim's own); `own` is the article's own day (dateline or publication) and
@@ -185,15 +207,18 @@ def scope(sentence: str, start: int, end: int, value_text: str, other_dates: lis
     if _PART_OF_TOTAL.search(value_text) or _PART_AFTER.match(after) \
             or _PART_BEFORE.search(before):
         return "part"
+    if _TOTAL_BEFORE.search(before):
+        return "total"  # the 41 of "28 of 41 passes": attempts, not completions
     if _FUTURE.search(sentence[max(lo, start - 60):start]):
         return "future"
     if _BACKGROUND.search(sentence):
         return "background"
     for day, granularity in other_dates:
-        if granularity == "year" and home_year is not None and day.year != home_year:
-            return "background"
-        if granularity != "year" and own is not None and abs((day - own).days) > 45:
-            return "background"
+        if own is not None and granularity != "year":
+            if abs((day - own).days) > 45:
+                return "background"
+        elif home_year is not None and day.year != home_year:
+            return "background"  # "in December 2004" in a story from 2012
     if _RUNNING.search(sentence[max(0, start - 60):min(len(sentence), end + 60)]):
         return "running"
     return None

@@ -116,6 +116,8 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
                                 scope=scope(sentence.text, *local, q.text, others, own, home_year),
                                 modifiers=_modifiers(sentence, q) if q.unit != "age" else (), **common))
         for d in dates:
+            if d.relative and _quoted(sentence, d.start - sentence.start):
+                continue  # "how many kids will you kill today": the speaker's day, not a date of the story
             event_word = _event_word(sentence, d.start, d.end, None)
             local = (d.start - sentence.start, d.end - sentence.start)
             claims.append(Claim(kind="date", start=d.start, end=d.end, value_text=d.text,
@@ -186,6 +188,11 @@ def _sharing_units(sentence: Sentence, quantities: list[Quantity]) -> list[Quant
                 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", between):
             shared[i] = replace(this, unit=following.unit, noun=following.noun, kind=following.kind)
     return shared
+
+
+def _quoted(sentence: Sentence, offset: int) -> bool:
+    before = sentence.text[:offset]
+    return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
 
 
 _AGE_WORDS = re.compile(r"-?years?-old\b|\byears?\s+old\b", re.I)

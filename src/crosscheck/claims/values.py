@@ -69,10 +69,15 @@ def period(claim: Claim) -> tuple[date, date]:
     return period_of(claim.date, claim.granularity)
 
 
+CONVERTED_TOLERANCE = 0.06  # "six miles" is "10 km" rounded: converted figures are never exact
+
+
 def agree(a: Claim, b: Claim) -> bool:
     """Whether two claims' values can both be true."""
     if a.kind == "quantity":
         (a0, a1), (b0, b1) = value_interval(a), value_interval(b)
+        if a.unit != b.unit:
+            a0, a1 = a0 * (1 - CONVERTED_TOLERANCE), a1 * (1 + CONVERTED_TOLERANCE)
     elif a.kind == "date":
         (a0, a1), (b0, b1) = period(a), period(b)
     else:
