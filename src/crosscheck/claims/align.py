@@ -20,7 +20,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from ..records import Claim
-from .context import UNCLEAR
+from .context import UNCLEAR, same_person
 from .extract import stem
 from .values import agree, in_base_unit, period, unit_family
 
@@ -156,7 +156,7 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     resolved."""
     if a.article_id == b.article_id or _squash(a.text) == _squash(b.text):
         return False
-    if a.subject != b.subject or UNCLEAR in (a.subject, b.subject):
+    if (a.subject or b.subject) and not same_person(a.subject, b.subject):
         if a.subject and b.subject or UNCLEAR in (a.subject, b.subject):
             return False  # two people's figures, or one whose owner the sentence leaves open
     if a.kind == "date":
@@ -195,7 +195,10 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     if a.unit in _ATTRIBUTE_UNITS:
         return cosine >= LEAD_DATE_COSINE
     if not (_names_its_attribute(a) and _names_its_attribute(b)):
-        return cosine >= SAME_SENTENCE_COSINE
+        # a sum of money or a measure that both reports give to one named person is pinned
+        # by its owner: Elton Brand's "$80 million" and his "$82 million deal"
+        owned = a.unit and same_person(a.subject, b.subject)
+        return cosine >= (CONFIRM_COSINE if owned else SAME_SENTENCE_COSINE)
     return cosine >= CONFIRM_COSINE
 
 
@@ -224,7 +227,7 @@ def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
 def _differ(a: Claim, b: Claim) -> bool:
     """Whether two claims plainly say different things: different people, roles, kinds of
     the figure or measures, or a value no report of one thing would give."""
-    if a.subject and b.subject and UNCLEAR not in (a.subject, b.subject) and a.subject != b.subject:
+    if a.subject and b.subject and UNCLEAR not in (a.subject, b.subject) and not same_person(a.subject, b.subject):
         return True
     if a.kind == "date":
         return False

@@ -37,6 +37,7 @@ _ROLE_WORDS = {
     "arrested": r"arrest(?:ed|s)?|detain(?:ed|ing)?|detentions?|custody|charged|held|jailed|seized",
     "displaced": r"evacuat(?:ed|ion|e)|displaced|homeless|shelters?|sheltering|fled|refugees",
     "shot": r"shot|shooting|gunned",
+    "population": r"population|inhabitants|home\s+to|(?:a\s+)?(?:city|town)\s+of",
 }
 _ROLE = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _ROLE_WORDS.items()) + r")\b",
                    re.I)
@@ -125,6 +126,18 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 
 
 UNCLEAR = "?"  # a figure whose sentence names people but not whose figure it is
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """Two names of one person as outlets spell them: "Duncan Rait" and "Duncan Raite",
+    "Mo Cheeks" and "Maurice Cheeks" share a name; an unclear owner is no one's."""
+    if not a or not b or UNCLEAR in (a, b):
+        return False
+    if a == b:
+        return True
+    tokens_a = {t for t in re.findall(r"[a-z]{3,}", a.casefold())}
+    tokens_b = {t for t in re.findall(r"[a-z]{3,}", b.casefold())}
+    return bool(tokens_a & tokens_b)
 
 
 # --- measures ----------------------------------------------------------------------

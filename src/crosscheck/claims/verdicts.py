@@ -74,7 +74,10 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     decisive = [c for c in group if not c.inferred]
     derived = dict(derived_from)
     for claim in decisive:
-        copied = copies.get((claim.article_id, claim.sentence))
+        # a sentence copied from another article repeats that article's figure; one that
+        # changes the figure ("killed 14" over "killing at least 12") is a report of its own
+        copied = {source for source in copies.get((claim.article_id, claim.sentence), ())
+                  if any(other.article_id == source and _same_figure(claim, other) for other in decisive)}
         if copied:
             derived[claim.article_id] = set(derived.get(claim.article_id, ())) | copied
     sources = independent_sources([c.article_id for c in decisive], articles, derived)
@@ -93,6 +96,12 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     return ClaimGroup(id=_group_id(group), kind=kind, about=_about(group), verdict=verdict, evidence=evidence,
                       independent_sources=len(sources), outlets=outlets, values=_values(group),
                       hedged=all(c.hedges for c in group), sides=sides)
+
+
+def _same_figure(a: Claim, b: Claim) -> bool:
+    """The very figure or date, as stated: "14" is not a copy of "at least 12", though both can be true."""
+    return (a.value, a.value_max, a.qualifier, a.date, a.granularity) == (b.value, b.value_max, b.qualifier, b.date,
+                                                                           b.granularity)
 
 
 # Tallies that grow as a story unfolds: a higher later count is news, not a contradiction.
