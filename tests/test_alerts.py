@@ -75,8 +75,9 @@ def test_a_followed_story_alerts_on_a_new_outlet_and_its_conflict(db_path, webho
     assert alert["story_id"] == follow.story_id
     kinds = {c["type"]: c for c in alert["changes"]}
     assert kinds["new_outlet"]["outlet"] == "Lakeside Observer"
-    toll = [c for c in alert["changes"] if c["type"] in ("new_conflict", "verdict_changed")
-            and c["verdict"] == "conflicting" and c["kind"] == "quantity"]
+    # 41 dead at 18:42, then "the death toll has risen to 43" at 21:05: an updated figure
+    toll = [c for c in alert["changes"] if c["type"] in ("new_update", "verdict_changed")
+            and c["verdict"] == "updated" and c["kind"] == "quantity"]
     assert toll and {"41", "43"} <= {e["value_text"].split()[0] for e in toll[0]["evidence"]}
     for change in toll:  # every sentence shown is a real sentence of its article
         for e in change["evidence"]:

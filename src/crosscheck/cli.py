@@ -241,7 +241,7 @@ def _cross_check(db: str | None, story_id: int):
     return result
 
 
-_VERDICT_STYLE = {"corroborated": "green", "single_source": "yellow", "conflicting": "red"}
+_VERDICT_STYLE = {"corroborated": "green", "single_source": "yellow", "conflicting": "red", "updated": "blue"}
 
 
 @app.command()
@@ -260,7 +260,9 @@ def claims(
         return
     for g in groups:
         style = _VERDICT_STYLE[g.verdict]
-        spread = f"  [{' vs '.join(g.values)}]" if g.verdict == "conflicting" else ""
+        joint = " then " if g.verdict == "updated" else " vs "
+        sides = [f"{value} ({', '.join(who)})" for value, who, _ in g.sides]
+        spread = f"  [{joint.join(sides)}]" if sides else ""
         hedged = "  (hedged)" if g.hedged else ""
         out.print(f"[{style}]{g.verdict:13}[/{style}] {g.kind:9} {g.about}{spread}{hedged}  "
                   f"— {g.independent_sources} independent source(s)", highlight=False)
@@ -286,7 +288,8 @@ def timeline(
         when = _format_date(event.date, event.granularity)
         also = f"  (also given: {', '.join(event.alternatives)})" if event.alternatives else ""
         style = _VERDICT_STYLE[event.verdict]
-        out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {event.label}{also}", highlight=False)
+        inferred = "  (date inferred)" if event.inferred else ""
+        out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {event.label}{also}{inferred}", highlight=False)
         for e in event.evidence:
             out.print(f"    #{e.article_id} {e.outlet or '?'}: “{e.sentence}”", highlight=False, markup=False)
 

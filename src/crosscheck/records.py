@@ -228,6 +228,10 @@ class Evidence:
     scope: str | None = None  # part, running, background, future (see Claim)
 
 
+# A side of a disagreement: a value, who states it (with whom they credit), their articles.
+Side = tuple[str, tuple[str, ...], tuple[int, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimGroup:
     """Claims of different articles about the same thing, with one verdict."""
@@ -241,9 +245,9 @@ class ClaimGroup:
     outlets: tuple[str, ...]
     values: tuple[str, ...] = ()  # the distinct values reported, for a conflict's spread
     hedged: bool = False  # every source hedges it
-    # for a conflict or an update, each value with who states it (and whom they credit), in order:
-    # "10,000: NDTV (citing South Korea's intelligence)", "about 11,000: AP News"
-    sides: tuple[str, ...] = ()
+    # for a conflict or an update, each value with who states it (and whom they credit), in
+    # order of first report: ("approximately 10,000", ("NDTV (citing Yonhap)",), (2,))
+    sides: tuple[Side, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,10 +286,13 @@ class BriefSentence:
 
 @dataclass(frozen=True, slots=True)
 class Disagreement:
+    """A conflicting or updated claim group as a briefing shows it: its sides are the group's."""
+
     about: str
     kind: str
-    sides: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...]  # (value, outlets, article ids)
+    sides: tuple[Side, ...]  # (value, outlets, article ids)
     evidence: tuple[Evidence, ...]
+    verdict: str = "conflicting"  # or "updated": the figure moved as the story went on
 
 
 @dataclass(frozen=True, slots=True)

@@ -541,12 +541,17 @@ def dateline_day(sentences: Sequence[Sentence], mentions: Sequence[DateMention])
     heads = {s.index: s for s in sentences[:3]}
     for mention in mentions:
         sentence = heads.get(mention.sentence)
-        if sentence is None or mention.relative or mention.value is None or mention.granularity != "day":
-            continue
-        rest = (sentence.text[: mention.start - sentence.start] + sentence.text[mention.end - sentence.start:])
-        if len(_WORDS_OF.findall(rest)) <= 3:  # the line is the date (and perhaps a time or a place)
+        if sentence is not None and is_dateline(sentence, mention):
             return mention.value
     return None
+
+
+def is_dateline(sentence: Sentence, mention: DateMention) -> bool:
+    """Whether a line is only a stated day (perhaps with a time or a place): "May 03, 2013"."""
+    if mention.relative or mention.value is None or mention.granularity != "day" or sentence.index > 2:
+        return False
+    rest = sentence.text[: mention.start - sentence.start] + sentence.text[mention.end - sentence.start:]
+    return len(_WORDS_OF.findall(rest)) <= 3
 
 
 _WORDS_OF = re.compile(r"[A-Za-z]{2,}")

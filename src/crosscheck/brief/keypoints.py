@@ -17,7 +17,6 @@ from datetime import date, timedelta
 import re
 
 from ..claims.extract import HEDGES
-from ..claims.verdicts import format_figure
 from ..records import Article, BriefSentence, ClaimGroup, Disagreement, TimelineEvent
 from .summarize import SUPPORT_COSINE, StorySentence, to_brief_sentence
 
@@ -137,22 +136,9 @@ def _echoes(item: StorySentence, items: Sequence[StorySentence]) -> set[tuple[in
 
 
 def disagreements(groups: Sequence[ClaimGroup]) -> list[Disagreement]:
-    found = []
-    for group in groups:
-        if group.verdict != "conflicting":
-            continue
-        sides: dict[str, tuple[list[str], list[int]]] = {}
-        for evidence in group.evidence:
-            value = evidence.date if group.kind == "date" else format_figure(
-                evidence.value, evidence.value_max, evidence.qualifier, fallback=evidence.value_text)
-            outlets, ids = sides.setdefault(value, ([], []))
-            outlet = evidence.outlet or f"article {evidence.article_id}"
-            if outlet not in outlets:
-                outlets.append(outlet)
-            ids.append(evidence.article_id)
-        found.append(Disagreement(about=group.about, kind=group.kind, evidence=group.evidence,
-                                  sides=tuple((v, tuple(o), tuple(i)) for v, (o, i) in sides.items())))
-    return found
+    """Conflicts, then updates, each with the sides its claim group found."""
+    return [Disagreement(about=g.about, kind=g.kind, evidence=g.evidence, sides=g.sides, verdict=g.verdict)
+            for verdict in ("conflicting", "updated") for g in groups if g.verdict == verdict]
 
 
 def background(timeline: Sequence[TimelineEvent], items: Sequence[StorySentence],

@@ -51,14 +51,16 @@ def to_markdown(b: Briefing) -> str:
     if b.disagreements:
         lines += ["", "## Disagreements", ""]
         for d in b.disagreements:
-            sides = " vs ".join(f"{value} ({', '.join(outlets)})" for value, outlets, _ in d.sides)
-            lines.append(f"- **{d.about}**: {sides}")
+            joint = " then " if d.verdict == "updated" else " vs "
+            sides = joint.join(f"{value} ({', '.join(outlets)})" for value, outlets, _ in d.sides)
+            lines.append(f"- **{d.about}**{' (updated)' if d.verdict == 'updated' else ''}: {sides}")
     if b.timeline:
         lines += ["", "## Timeline", ""]
         for event in b.timeline:
             outlets = ", ".join(event.outlets)
             also = f" (also given: {', '.join(event.alternatives)})" if event.alternatives else ""
-            lines.append(f"- **{_when(event)}** {event.label} — {event.verdict.replace('_', ' ')}; "
+            inferred = " (date inferred)" if event.inferred else ""
+            lines.append(f"- **{_when(event)}**{inferred} {event.label} — {event.verdict.replace('_', ' ')}; "
                          f"{outlets}{also}: “{event.evidence[0].sentence}”")
     if b.background:
         lines += ["", "## Background", ""]
@@ -178,15 +180,17 @@ def to_html(b: Briefing) -> str:
     if b.disagreements:
         out.append("<ul>")
         for d in b.disagreements:
-            sides = " vs ".join(f"<b>{escape(v)}</b> ({escape(', '.join(o))})" for v, o, _ in d.sides)
-            out.append(f"<li>{escape(d.about)}: {sides}</li>")
+            joint = " then " if d.verdict == "updated" else " vs "
+            sides = joint.join(f"<b>{escape(v)}</b> ({escape(', '.join(o))})" for v, o, _ in d.sides)
+            out.append(f"<li>{_badge(d.verdict, d.verdict)} {escape(d.about)}: {sides}</li>")
         out.append("</ul>")
     else:
         out.append("<p class=meta>The outlets do not contradict each other on any figure or date.</p>")
     out.append("</section><section id=timeline><h2>Timeline</h2>" + timeline_chart(b) + "<ul>")
     for event in b.timeline:
         also = f" (also given: {escape(', '.join(event.alternatives))})" if event.alternatives else ""
-        out.append(f"<li><b>{escape(_when(event))}</b> {escape(event.label)} "
+        inferred = " <span class=meta>(date inferred)</span>" if event.inferred else ""
+        out.append(f"<li><b>{escape(_when(event))}</b>{inferred} {escape(event.label)} "
                    f"{_badge(event.verdict.replace('_', ' '), event.verdict)}{also}<br>"
                    f"<span class=src>{escape(', '.join(event.outlets))}: “{escape(event.evidence[0].sentence)}”"
                    f"</span></li>")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ..analyze import own_day
+from ..analyze.dates import is_dateline
 from ..records import Analysis, Article, Claim, DateMention, Quantity, Sentence
 from .context import measure, role, scope, subject
 
@@ -56,6 +57,7 @@ _SYNONYMS = {
     "deploy": "send", "sent": "send", "dispatch": "send",
     "quak": "earthqua", "tremor": "earthqua",
 }
+_STATEMENT_WORDS = 6
 _NEAR = 90  # characters around a value or date where its event word is looked for
 
 
@@ -85,8 +87,7 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     for sentence in analysis.sentences:
         quantities = [q for q in analysis.quantities if q.sentence == sentence.index and not _is_label(sentence, q)]
         dates = [d for d in analysis.dates if d.sentence == sentence.index and d.value is not None]
-        if own is not None and sentence.index <= 2 and own in [d.value for d in dates if d.granularity == "day"] \
-                and len(dates) == 1 and not quantities and len(sentence.text.split()) <= 8:
+        if len(dates) == 1 and not quantities and is_dateline(sentence, dates[0]):
             continue  # the dateline: the article's own date, not a claim
         actors = _actors(analysis, sentence.index)
         names = [(m.start - sentence.start, m.end - sentence.start, m.canonical) for m in analysis.entities
@@ -124,7 +125,8 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 date=d.value, granularity=d.granularity, inferred=d.inferred, relative=d.relative,
                                 subject=subject(sentence.text, *local, names), **common))
-        if not quantities and not dates and credited:
+        # a bare credit line ("Reference from: www.ndtv.com") names a source but states nothing
+        if not quantities and not dates and credited and len(_WORD.findall(sentence.text)) >= _STATEMENT_WORDS:
             claims.append(Claim(kind="statement", start=sentence.start, end=sentence.end,
                                 value_text=sentence.text, **common))
     return claims

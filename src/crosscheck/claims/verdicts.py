@@ -19,8 +19,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 
-from ..records import Article, Claim, ClaimGroup, Evidence
+from ..records import Article, Claim, ClaimGroup, Evidence, Side
 from .values import agree
 
 def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Article],
@@ -117,19 +118,31 @@ def _is_update(claims: Sequence[Claim], articles: Mapping[int, Article]) -> bool
     else where the higher reports say the count moved ("rose to", "bringing the toll to")."""
     if not all(c.kind == "quantity" and (c.role in _TALLY_ROLES or c.scope == "running") for c in claims):
         return False
-    times = [articles[c.article_id].published for c in claims]
-    if all(times) and len({t for t in times}) > 1:
-        ordered = sorted(claims, key=lambda c: articles[c.article_id].published_iso())
+    moments = [_moment(articles[c.article_id]) for c in claims]
+    if all(moments) and len(set(moments)) > 1:
+        ordered = [c for _, c in sorted(zip(moments, claims), key=lambda pair: pair[0])]
         lows = [c.value or 0.0 for c in ordered]
         return all(later >= earlier for earlier, later in zip(lows, lows[1:]))
     top = max(c.value or 0.0 for c in claims)
     return all(_UPDATE_WORDS.search(c.text) or c.scope == "running" for c in claims if (c.value or 0.0) == top)
 
 
-def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[str, ...]:
-    """Each value with who states it and whom they credit, in order of first report:
-    "41: Meridian Wire, Harbor Ledger", "43: Lakeside Observer (citing the coastguard)"."""
-    by_value: dict[str, list[str]] = {}
+def _moment(article: Article) -> datetime | None:
+    """When an article was published, comparable across outlets (UTC where the offset is
+    known); None when only its day is known and the order within a day matters."""
+    when = article.published
+    if when is None:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when if article.published_has_time else datetime.combine(when.date(), datetime.min.time())
+
+
+def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[Side, ...]:
+    """Each value with who states it, and whom they credit, in order of first report:
+    ("41", ("Meridian Wire", "Harbor Ledger"), (6, 4)), ("43", ("Lakeside Observer (citing
+    Kesswick General Hospital)",), (5,)). A date inferred from the story takes no side."""
+    by_value: dict[str, tuple[list[str], list[int]]] = {}
     for claim in claims:
         if claim.inferred:
             continue
@@ -139,10 +152,11 @@ def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[st
             who += f" (citing {', '.join(claim.attributed_to)})"
         value = format_figure(claim.value, claim.value_max, claim.qualifier) if claim.kind == "quantity" \
             else _date_text(claim)
-        names = by_value.setdefault(value, [])
+        names, ids = by_value.setdefault(value, ([], []))
         if who not in names:
             names.append(who)
-    return tuple(f"{value}: {', '.join(names)}" for value, names in by_value.items())
+        ids.append(claim.article_id)
+    return tuple((value, tuple(names), tuple(ids)) for value, (names, ids) in by_value.items())
 
 
 def format_figure(value: float | None, value_max: float | None, qualifier: str | None,

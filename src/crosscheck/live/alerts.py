@@ -35,7 +35,7 @@ def story_snapshot(members: Sequence[int], articles: Mapping[int, Article],
 def alert_changes(old: dict, new: dict, groups: Sequence[ClaimGroup],
                   articles: Mapping[int, Article]) -> list[dict]:
     """The changes worth an alert between two snapshots of one story: outlets new to it,
-    conflicts new to it, and claim groups whose verdict moved. `groups` and `articles`
+    conflicts and updated figures new to it, and claim groups whose verdict moved. `groups` and `articles`
     are the story now (what `new` was made from), for the evidence."""
     changes: list[dict] = []
     known_outlets = set(old.get("outlets", []))
@@ -47,8 +47,8 @@ def alert_changes(old: dict, new: dict, groups: Sequence[ClaimGroup],
     for group in groups:
         keys = {_evidence_key(e) for e in group.evidence}
         before = {verdict for old_keys, verdict in old_groups if old_keys & keys}
-        if group.verdict == "conflicting" and "conflicting" not in before:
-            kind = "verdict_changed" if before else "new_conflict"
+        if group.verdict in ("conflicting", "updated") and group.verdict not in before:
+            kind = "verdict_changed" if before else f"new_{'conflict' if group.verdict == 'conflicting' else 'update'}"
         elif before and group.verdict not in before:
             kind = "verdict_changed"
         else:

@@ -54,7 +54,8 @@ def crosscheck_from_json(data: str) -> tuple[list[ClaimGroup], list[TimelineEven
     raw = json.loads(data)
     groups = [ClaimGroup(**{**g, "evidence": tuple(_evidence(e) for e in g["evidence"]),
                             "outlets": tuple(g["outlets"]), "values": tuple(g["values"]),
-                            "sides": tuple(g.get("sides", ()))}) for g in raw["groups"]]
+                            "sides": tuple((v, tuple(o), tuple(i)) for v, o, i in g.get("sides", ()))})
+              for g in raw["groups"]]
     timeline = [_timeline_event(t) for t in raw["timeline"]]
     return groups, timeline
 
@@ -86,7 +87,8 @@ def briefing_from_json(data: str) -> Briefing:
         summary=tuple(_brief_sentence(s) for s in raw["summary"]),
         disagreements=tuple(Disagreement(about=d["about"], kind=d["kind"],
                                          sides=tuple((v, tuple(o), tuple(i)) for v, o, i in d["sides"]),
-                                         evidence=tuple(_evidence(e) for e in d["evidence"]))
+                                         evidence=tuple(_evidence(e) for e in d["evidence"]),
+                                         verdict=d.get("verdict", "conflicting"))
                             for d in raw["disagreements"]),
         timeline=tuple(_timeline_event(t) for t in raw["timeline"]),
         background=tuple(_brief_sentence(s) for s in raw["background"]),

@@ -48,8 +48,8 @@ def story_card(engine: Engine, summary) -> dict[str, Any]:
 def _verdict_counts(groups) -> dict[str, int]:
     """Badges of a story: its figure and date groups by verdict (statements are not badged)."""
     verdicts = Counter(g.verdict for g in groups if g.kind != "statement")
-    return {"conflicts": verdicts["conflicting"], "single_source": verdicts["single_source"],
-            "corroborated": verdicts["corroborated"]}
+    return {"conflicts": verdicts["conflicting"], "updates": verdicts["updated"],
+            "single_source": verdicts["single_source"], "corroborated": verdicts["corroborated"]}
 
 
 def article_view(engine: Engine, article_id: int) -> dict[str, Any] | None:
