@@ -175,6 +175,16 @@ def score(predicted: list, gold: Gold, names: dict[int, str] | None = None) -> d
         (right if verdict_of == "right" else unreviewed if verdict_of == "unreviewed" else wrong).append(
             (group, verdict_of))
     reported = len(right) + len(wrong) + len(unreviewed)
+    # hard negatives (things that look alike but are not one claim) that a predicted group joins
+    by_article: dict[int, list[int]] = {}
+    for index, group in enumerate(predicted):
+        for evidence in group.evidence:
+            by_article.setdefault(evidence.article_id, []).append(index)
+
+    def holding(target: Target) -> set[int]:
+        return {i for i in by_article.get(target.article_id, ()) if _covered(predicted[i], [target])}
+
+    merged = [why for a, b, why in gold.negatives if holding(a) & holding(b)]
     conflict_recall, conflicts = recall("conflicting")
     corroboration_recall, corroborations = recall("corroborated")
     accuracy = sum(1 for i in read if i in matched and matched[i].verdict == gold.groups[i][2]) / len(read) \
@@ -187,6 +197,7 @@ def score(predicted: list, gold: Gold, names: dict[int, str] | None = None) -> d
         "conflicts_reported": reported, "conflicts_right": len(right), "conflicts_unreviewed": len(unreviewed),
         "conflict_recall": conflict_recall, "gold_conflicts": conflicts,
         "corroboration_recall": corroboration_recall, "gold_corroborations": corroborations,
+        "hard_negatives": len(gold.negatives), "hard_negatives_joined": len(merged),
         "verdict_accuracy": accuracy, "verdict_accuracy_matched": matched_accuracy, "groups_read": len(read),
         "by_form": by_form,
         "wrong_conflicts": [f"[{why}] {_describe(g, names)}" for g, why in wrong],
@@ -274,6 +285,8 @@ def report(name: str, result: dict, seconds: float) -> None:
           f"verdict accuracy {result['verdict_accuracy']:.3f} over {result['groups_read']} groups of forms read "
           f"({result['verdict_accuracy_matched']:.3f} of those matched; {result['matched']}/{result['gold_groups']} "
           f"gold groups matched in all); cross-check {seconds:.1f}s")
+    if result["hard_negatives"]:
+        print(f"    hard negatives joined in one group: {result['hard_negatives_joined']} of {result['hard_negatives']}")
     for form, row in result["by_form"].items():
         read = "" if form in FORMS_READ else " (not read)"
         print(f"    {form:10} {row['groups']:4} groups, {row['matched']:4} matched, {row['right']:4} right{read}")
