@@ -159,6 +159,8 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     if (a.subject or b.subject) and not same_person(a.subject, b.subject):
         if a.subject and b.subject or UNCLEAR in (a.subject, b.subject):
             return False  # two people's figures, or one whose owner the sentence leaves open
+        if cosine < SAME_SENTENCE_COSINE:
+            return False  # one report gives the figure to a person, the other to no one
     if a.kind == "date":
         # the same named happening, or the date each lead gives for the story's event
         same_event = bool(a.event) and a.event == b.event

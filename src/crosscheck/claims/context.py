@@ -88,6 +88,15 @@ _SPEAKS = re.compile(r",?\s+(?:\w+\s+)?(?:said|says|say|told|tells|added|adds|no
                      r"explained|announced|according)\b", re.I)
 
 
+def age_owner(sentence: str, start: int, end: int, names: list[tuple[int, int, str]]) -> str | None:
+    """Whose age: the name the age is set against ("Lohan, 26,", "32-year-old Robert Buckley");
+    otherwise unclear, since a sentence can give several people's ages."""
+    for name_start, name_end, canonical in names:
+        if 0 <= name_start - end <= 3 or re.fullmatch(r",?\s*\(?", sentence[name_end:start]):
+            return canonical
+    return UNCLEAR
+
+
 def subject(sentence: str, start: int, end: int, names: list[tuple[int, int, str]]) -> str | None:
     """Whose figure it is: the person named nearest before the value in its clause, within
     reach ("Hansbrough scored 20 points", "Reid, 33,"), else one named right after it ("a
@@ -130,14 +139,31 @@ UNCLEAR = "?"  # a figure whose sentence names people but not whose figure it is
 
 def same_person(a: str | None, b: str | None) -> bool:
     """Two names of one person as outlets spell them: "Duncan Rait" and "Duncan Raite",
-    "Mo Cheeks" and "Maurice Cheeks" share a name; an unclear owner is no one's."""
+    "Gray" and "Kimani Gray"; an unclear owner is no one's."""
     if not a or not b or UNCLEAR in (a, b):
         return False
     if a == b:
         return True
-    tokens_a = {t for t in re.findall(r"[a-z]{3,}", a.casefold())}
-    tokens_b = {t for t in re.findall(r"[a-z]{3,}", b.casefold())}
-    return bool(tokens_a & tokens_b)
+    tokens_a = re.findall(r"[a-z]{2,}", a.casefold())
+    tokens_b = re.findall(r"[a-z]{2,}", b.casefold())
+    if not tokens_a or not tokens_b:
+        return False
+    if set(tokens_a) <= set(tokens_b) or set(tokens_b) <= set(tokens_a):
+        return True  # "Gray" and "Kimani Gray"
+    # "Duncan Rait" and "Duncan Raite": the same names, one letter apart; not "Mahnefah Gray"
+    # and "Kimani Gray", who are two people of one family
+    return len(tokens_a) == len(tokens_b) and all(_one_edit(x, y) for x, y in zip(tokens_a, tokens_b))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
 
 
 # --- measures ----------------------------------------------------------------------

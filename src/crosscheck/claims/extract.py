@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..analyze import own_day
 from ..analyze.dates import is_dateline
 from ..records import Analysis, Article, Claim, DateMention, Quantity, Sentence
-from .context import measure, role, scope, subject
+from .context import age_owner, measure, role, scope, subject
 
 HEDGES = re.compile(
     r"\b(reportedly|allegedly|purportedly|apparently|possibly|probably|likely|unconfirmed|"
@@ -97,8 +97,11 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
         common = dict(article_id=article.id, sentence=sentence.index, text=sentence.text, actors=actors,
                       hedges=hedges, attributed_to=credited)
         quantities = _sharing_units(sentence, quantities)
-        for q in quantities:
-            if _is_age(sentence, q, names):
+        for previous, q in zip([None, *quantities], quantities):
+            if previous is not None and _converted(sentence, previous, q):
+                continue  # "10 kilometers (six miles)", "$US1 million ($1.52 million)": the same figure again
+            age = _is_age(sentence, q, names)
+            if age:
                 q = replace(q, unit="age", noun=None, kind="measure")
             elif q.kind == "measure" and q.unit in ("days", "hours", "weeks", "months", "years", "minutes"):
                 continue  # durations describe, they are rarely what outlets dispute
@@ -112,7 +115,8 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 value=q.value, value_max=q.value_max, unit=q.unit, noun=noun,
                                 qualifier=q.qualifier, role=role(sentence.text, *local) if not q.unit else None,
-                                subject=subject(sentence.text, *local, names),
+                                subject=age_owner(sentence.text, *local, names) if age else
+                                subject(sentence.text, *local, names),
                                 measure=measure(sentence.text, *local, q.unit),
                                 scope=scope(sentence.text, *local, q.text, others, own, home_year),
                                 modifiers=_modifiers(sentence, q) if q.unit != "age" else (), **common))
@@ -195,6 +199,13 @@ def _sharing_units(sentence: Sentence, quantities: list[Quantity]) -> list[Quant
 def _quoted(sentence: Sentence, offset: int) -> bool:
     before = sentence.text[:offset]
     return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
+
+
+def _converted(sentence: Sentence, previous: Quantity, quantity: Quantity) -> bool:
+    """A figure in brackets right after another figure with a unit restates it in another unit."""
+    between = sentence.text[previous.end - sentence.start:quantity.start - sentence.start]
+    return bool(previous.unit) and bool(quantity.unit) and re.fullmatch(r"\s*[(\[]\s*(?:about|some|or)?\s*",
+                                                                        between) is not None
 
 
 _AGE_WORDS = re.compile(r"-?years?-old\b|\byears?\s+old\b", re.I)
