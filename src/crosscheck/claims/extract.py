@@ -155,7 +155,8 @@ _MODIFIER_SKIP = frozenset("""
 a an the of and or to in on at for with by from as than more less about around some nearly almost over under
 up least most just only roughly approximately estimated some
 """.split())
-_WORD_AFTER = re.compile(r"\s+([a-z]+(?:ing|ed))\b")
+# "404 yards rushing, 440 receiving": a post-modifier, not a verb with an object ("shops suffering damage")
+_WORD_AFTER = re.compile(r"\s+([a-z]+ing)\b(?=\s*(?:[,.;)]|and\b|or\b|in\b|on\b|for\b|\Z))")
 
 
 def _modifiers(sentence: Sentence, quantity: Quantity) -> tuple[str, ...]:
