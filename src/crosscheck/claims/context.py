@@ -92,8 +92,8 @@ def age_owner(sentence: str, start: int, end: int, names: list[tuple[int, int, s
     """Whose age: the name the age is set against ("Lohan, 26,", "32-year-old Robert Buckley");
     otherwise unclear, since a sentence can give several people's ages."""
     for name_start, name_end, canonical in names:
-        if 0 <= name_start - end <= 3 or re.fullmatch(r",?\s*\(?", sentence[name_end:start]):
-            return canonical
+        if start <= name_start <= end + 3 or re.fullmatch(r",?\s*\(?", sentence[name_end:start]):
+            return canonical  # "32-year-old Robert Buckley" (the name may be read into the figure's words)
     return UNCLEAR
 
 

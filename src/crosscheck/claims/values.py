@@ -61,7 +61,20 @@ def _reported_interval(claim: Claim) -> tuple[float, float]:
         return high * (1 - NEARLY_TOLERANCE), high
     if qualifier.endswith(" of") or qualifier == "several":  # "hundreds of": at least the multiple
         return low, low * 1000
-    return low * (1 - EXACT_TOLERANCE), high * (1 + EXACT_TOLERANCE)
+    return low - _rounding(low), high + _rounding(high)
+
+
+def _rounding(value: float) -> float:
+    """How far a figure stated without qualifier may be from the truth it rounds: half its
+    last digit ("2,301" ±0.49, "6.1" ±0.049), or EXACT_TOLERANCE of a round figure
+    ("10,000" ±50), which outlets often round."""
+    # just under half, so that neighbouring figures (3 and 4, 8.6 and 8.7) never touch
+    if not float(value).is_integer():
+        decimals = len(f"{value:.4f}".rstrip("0").split(".")[1])
+        return 0.49 * 10 ** -decimals
+    if value % 10:
+        return 0.49
+    return abs(value) * EXACT_TOLERANCE
 
 
 def period(claim: Claim) -> tuple[date, date]:
