@@ -231,3 +231,12 @@ def test_an_undated_article_is_anchored_by_its_own_dateline():
     friday = next(d for d in analysis.dates if d.relative)
     assert friday.value == date(2013, 5, 3) and not friday.inferred
     assert [c for c in extract_claims(article, analysis) if c.kind == "date"][0].text.startswith("The road")
+
+
+def test_the_cli_shows_a_conflicts_sides_as_text(stores):
+    from conftest import run_cli
+
+    result = run_cli("claims", "1", "--db", stores.seeds(), "--kind", "quantity")
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if row.startswith("conflicting"))
+    assert "[approximately 10,000 (" in line and "vs approximately 11,000 (" in line

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -264,7 +265,8 @@ def claims(
         sides = [f"{value} ({', '.join(who)})" for value, who, _ in g.sides]
         spread = f"  [{joint.join(sides)}]" if sides else ""
         hedged = "  (hedged)" if g.hedged else ""
-        out.print(f"[{style}]{g.verdict:13}[/{style}] {g.kind:9} {g.about}{spread}{hedged}  "
+        # the group's words are text, not markup: "[approximately 10,000 (…) vs …]" is no style tag
+        out.print(f"[{style}]{g.verdict:13}[/{style}] {g.kind:9} {escape(f'{g.about}{spread}{hedged}')}  "
                   f"— {g.independent_sources} independent source(s)", highlight=False)
         for e in g.evidence:
             derived = f" (rewrites/cites #{', #'.join(map(str, e.derived_from))})" if e.derived_from else ""
@@ -289,7 +291,8 @@ def timeline(
         also = f"  (also given: {', '.join(event.alternatives)})" if event.alternatives else ""
         style = _VERDICT_STYLE[event.verdict]
         inferred = "  (date inferred)" if event.inferred else ""
-        out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {event.label}{also}{inferred}", highlight=False)
+        out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {escape(f'{event.label}{also}{inferred}')}",
+                  highlight=False)
         for e in event.evidence:
             out.print(f"    #{e.article_id} {e.outlet or '?'}: “{e.sentence}”", highlight=False, markup=False)
 

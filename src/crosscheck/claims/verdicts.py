@@ -81,7 +81,8 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
                   if any(other.article_id == source and _same_figure(claim, other) for other in decisive)}
         if copied:
             derived[claim.article_id] = set(derived.get(claim.article_id, ())) | copied
-    sources = independent_sources([c.article_id for c in decisive], articles, derived)
+    # a group whose every date is inferred still has its one source, for what that is worth
+    sources = independent_sources([c.article_id for c in decisive or group], articles, derived)
     conflict = any(not agree(a, b) for i, a in enumerate(decisive) for b in decisive[i + 1:])
     if conflict:
         verdict = "updated" if _is_update(decisive, articles) else "conflicting"
