@@ -37,6 +37,7 @@ def _span(sentence: str, value: str) -> tuple[int, int]:
     ("The gunman shot three co-workers, killing two.", "three co-workers", "shot"),
     ("The gunman shot three co-workers, killing two.", "two", "killed"),
     ("The number of people killed now stands at 43.", "43", "killed"),
+    ("The quake struck, killing at least three people and injuring dozens more.", "at least three people", "killed"),
     ("Manokwari, a city of 160,000 people, was hit hardest.", "160,000 people", "population"),
     ("The council approved 14 new bus routes.", "14 new bus routes", None),
 ])

@@ -45,6 +45,8 @@ _CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?:and|but|while|whereas|which|who|with)
                            r"\s+–\s+|\bwhile\b")
 _ROLE_REACH = 100  # characters: a role word further off usually belongs to another figure
 _ROLE_RIGHT_AFTER = 12  # "20 were wounded", "41 people dead"
+_PREDICATE = re.compile(r"\s*(?:(?!and\b|or\b|but\b)[a-z]+\s+)?(?:(?:were|was|are|is|been|have|has|had|got)\s+)*",
+                        re.I)
 
 
 def role(sentence: str, start: int, end: int) -> str | None:
@@ -54,11 +56,12 @@ def role(sentence: str, start: int, end: int) -> str | None:
     inside = _ROLE.search(sentence, start, end)
     if inside:
         return inside.lastgroup  # "23 dead"
-    # a role right after the figure is its own ("12 people were killed and 20 were wounded")
-    following = _ROLE.match(sentence, end, min(hi, end + _ROLE_RIGHT_AFTER + 20))
+    # a role told of the figure right after it is its own ("12 people were killed and 20 were
+    # wounded", "41 dead"), but not one that starts the next clause ("killing three and injuring
+    # dozens")
     after = _ROLE.search(sentence, end, min(hi, end + _ROLE_RIGHT_AFTER + 12))
-    if following or (after and after.start() - end <= _ROLE_RIGHT_AFTER):
-        return (following or after).lastgroup
+    if after and after.start() - end <= _ROLE_RIGHT_AFTER and _PREDICATE.fullmatch(sentence, end, after.start()):
+        return after.lastgroup
     best: tuple[int, str] | None = None
     for match in _ROLE.finditer(sentence, max(lo, start - _ROLE_REACH), min(hi, end + _ROLE_REACH)):
         if start <= match.start() < end:
