@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..analyze import own_day
 from ..analyze.dates import is_dateline
-from ..records import Analysis, Article, Claim, DateMention, Quantity, Sentence
+from ..records import Analysis, Article, Claim, Quantity, Sentence
 from .context import age_owner, measure, role, scope, subject
 
 HEDGES = re.compile(
