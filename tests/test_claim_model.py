@@ -241,3 +241,12 @@ def test_the_cli_shows_a_conflicts_sides_as_text(stores):
     assert result.returncode == 0, result.stderr
     line = next(row for row in result.stdout.splitlines() if row.startswith("conflicting"))
     assert "[approximately 10,000 (" in line and "vs approximately 11,000 (" in line
+
+
+def test_vague_multiples_read_as_they_were_said():
+    from crosscheck.claims.verdicts import format_figure
+
+    assert format_figure(12, None, "dozens of") == "dozens"
+    assert format_figure(1e4, None, "tens of thousands of") == "tens of thousands"
+    assert format_figure(1e3, None, "several") == "several thousand"
+    assert format_figure(10_000, None, "approximately") == "approximately 10,000"

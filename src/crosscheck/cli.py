@@ -263,7 +263,8 @@ def claims(
         style = _VERDICT_STYLE[g.verdict]
         joint = " then " if g.verdict == "updated" else " vs "
         sides = [f"{value} ({', '.join(who)})" for value, who, _ in g.sides]
-        spread = f"  [{joint.join(sides)}]" if sides else ""
+        # a conflict or an update shows who says what; any other group the value it states
+        spread = f"  [{joint.join(sides)}]" if sides else f"  [{', '.join(g.values)}]" if g.values else ""
         hedged = "  (hedged)" if g.hedged else ""
         # the group's words are text, not markup: "[approximately 10,000 (…) vs …]" is no style tag
         out.print(f"[{style}]{g.verdict:13}[/{style}] {g.kind:9} {escape(f'{g.about}{spread}{hedged}')}  "

@@ -163,7 +163,11 @@ def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[Si
 def format_figure(value: float | None, value_max: float | None, qualifier: str | None,
                   fallback: str = "") -> str:
     """A reported figure as a reader sees it: "approximately 10,000", "50,000–100,000",
-    "2.4 billion"."""
+    "2.4 billion"; a vague multiple as it was said: "dozens", "several thousand"."""
+    if qualifier and qualifier.endswith(" of"):
+        return qualifier[:-3]  # "dozens of" counts 12 or more: the reader saw "dozens"
+    if qualifier == "several":
+        return f"several {_SCALE_WORDS[value]}" if value in _SCALE_WORDS else "several"
     text = format_number(value) if value is not None else fallback
     if value_max:
         text += f"–{format_number(value_max)}"
@@ -171,6 +175,7 @@ def format_figure(value: float | None, value_max: float | None, qualifier: str |
 
 
 _LARGE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_SCALE_WORDS = {100.0: "hundred", 1e3: "thousand", 1e6: "million", 1e9: "billion"}
 
 
 def format_number(value: float) -> str:
