@@ -184,6 +184,15 @@ def test_a_copied_sentence_counts_once_unless_it_changes_the_figure():
     assert group.verdict == "corroborated" and group.independent_sources == 2
 
 
+def test_the_same_sentence_word_for_word_is_one_source_without_reuse_rows():
+    words = "Sky News estimates at least 50 people were injured."
+    copies = [_q(1, 50, text=words), _q(2, 50, text=words.replace("estimates", "estimates,"))]
+    [group] = judge([copies], _articles(None, None), {})
+    assert group.verdict == "single_source"
+    reworded = [_q(1, 50, text=words), _q(2, 50, text="At least 50 people were hurt, Sky News says.")]
+    assert judge([reworded], _articles(None, None), {})[0].verdict == "corroborated"
+
+
 def _d(article_id: int, day: date, inferred: bool = False) -> Claim:
     return Claim(article_id=article_id, sentence=0, text=f"on day {article_id}", kind="date", start=0, end=1,
                  date=day, granularity="day", event="sign", inferred=inferred)

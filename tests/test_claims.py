@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 def _article(body: str, article_id: int = 1, outlet: str = "Paper", published=datetime(2026, 3, 11)) -> Article:
     base = make_article(TextFields(body=body, title="T", outlet=outlet, published=published), source="t",
                         external_id=f"a{article_id}", options=ReadOptions())
-    from dataclasses import replace
     return replace(base, id=article_id)
 
 
@@ -99,12 +99,15 @@ def test_value_intervals_follow_the_qualifier():
 
 def test_a_rewrite_does_not_corroborate_its_source():
     articles = {1: _article("x", 1, "Wire"), 2: _article("y", 2, "Blog"), 3: _article("z", 3, "Daily")}
-    same = [_q(1, 87, noun="survivors"), _q(2, 87, noun="survivors")]
+    # two sentences in their own words (the same words would be a copy, one source)
+    same = [replace(_q(1, 87, noun="survivors"), text="Crews rescued 87 survivors."),
+            replace(_q(2, 87, noun="survivors"), text="87 survivors were pulled from the lake.")]
     [rewritten] = judge([same], articles, {2: {1}})
     assert rewritten.verdict == "single_source" and rewritten.independent_sources == 1
     [independent] = judge([same], articles, {})
     assert independent.verdict == "corroborated" and independent.independent_sources == 2
-    [with_third] = judge([same + [_q(3, 87, noun="survivors")]], articles, {2: {1}})
+    third = replace(_q(3, 87, noun="survivors"), text="The coast guard counted 87 survivors.")
+    [with_third] = judge([same + [third]], articles, {2: {1}})
     assert with_third.verdict == "corroborated" and with_third.independent_sources == 2
 
 

@@ -79,6 +79,9 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
         # changes the figure ("killed 14" over "killing at least 12") is a report of its own
         copied = {source for source in copies.get((claim.article_id, claim.sentence), ())
                   if any(other.article_id == source and _same_figure(claim, other) for other in decisive)}
+        # a sentence word for word another's, whether or not reuse detection paired them
+        copied |= {other.article_id for other in decisive if other.article_id != claim.article_id
+                   and _same_figure(claim, other) and _words(other.text) == _words(claim.text)}
         if copied:
             derived[claim.article_id] = set(derived.get(claim.article_id, ())) | copied
     # a group whose every date is inferred still has its one source, for what that is worth
@@ -98,6 +101,10 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     return ClaimGroup(id=_group_id(group), kind=kind, about=_about(group), verdict=verdict, evidence=evidence,
                       independent_sources=len(sources), outlets=outlets, values=_values(group),
                       hedged=all(c.hedges for c in group), sides=sides)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _same_figure(a: Claim, b: Claim) -> bool:
