@@ -621,10 +621,11 @@ class Engine:
             if found is not None:
                 sentences[article_id] = found.sentences
                 vectors.update({(article_id, i): v for i, v in enumerate(found.vectors)})
+        reuse = self.store.reuse_among(members)
         briefing = build_briefing(
             resolved, representative_title(list(articles.values())), articles, sentences, vectors, groups,
-            timeline, self._derived_from(members, articles), self.store.reuse_among(members),
-            self.store.citations_of(members), words=words)
+            timeline, self._derived_from(members, articles, reuse), reuse, self.store.citations_of(members),
+            words=words)
         self.store.save_cached(resolved, f"brief:{words}", key, to_json(briefing))
         return briefing
 
@@ -650,11 +651,11 @@ class Engine:
         return dict(zip(words, self.embedder.encode(words))) if words else {}
 
     def _derived_from(self, members: list[int], articles: dict[int, Article],
-                      reuse: list[SentenceReuse] | None = None) -> dict[int, set[int]]:
+                      reuse: list[SentenceReuse]) -> dict[int, set[int]]:
         """article -> the articles of its story it rewrites or cites (so is not independent of)."""
         derived = self._cited(members, articles)
         reused: dict[tuple[int, int], list[SentenceReuse]] = {}
-        for r in self.store.reuse_among(members) if reuse is None else reuse:
+        for r in reuse:
             reused.setdefault((r.article_id, r.source_id), []).append(r)
         for (article_id, source_id), rows in reused.items():
             # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
