@@ -20,7 +20,7 @@ from scipy.spatial.distance import squareform
 
 from ..records import Claim
 from .context import UNCLEAR, same_person
-from .extract import stem
+from .extract import same_words, stem
 from .values import agree, in_base_unit, period, unit_family
 
 QUANTITY_THRESHOLD = 0.5
@@ -153,7 +153,7 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     the same sentence) and neither resolved against an inferred day. Copies of one
     sentence never disagree with each other: their values differ only by how they were
     resolved."""
-    if a.article_id == b.article_id or _squash(a.text) == _squash(b.text):
+    if a.article_id == b.article_id or same_words(a, b) or _differ(a, b):
         return False
     if (a.subject or b.subject) and not same_person(a.subject, b.subject):
         if a.subject and b.subject or UNCLEAR in (a.subject, b.subject):
@@ -176,11 +176,7 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     # background figures differ by which past event they recall, parts by which part
     if a.scope != b.scope or a.scope in _OFF_MAIN:
         return False
-    if a.role != b.role:
-        return False
-    if a.modifiers and b.modifiers and not set(a.modifiers) & set(b.modifiers):
-        return False
-    if not _same_measure(a.measure, b.measure):
+    if a.role != b.role:  # stricter than _differ: a role against none is not one claim either
         return False
     if (a.unit or b.unit) and unit_family(a.unit) != unit_family(b.unit):
         return False
@@ -248,10 +244,6 @@ def _same_measure(a: str | None, b: str | None) -> bool:
     kind_a, _, place_a = a.partition(":")
     kind_b, _, place_b = b.partition(":")
     return kind_a == kind_b and not (place_a and place_b)
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: np.ndarray) -> list[list[Claim]]:

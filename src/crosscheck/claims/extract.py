@@ -283,5 +283,15 @@ def _event_word(sentence: Sentence, start: int, end: int, noun: str | None) -> s
     return best[1] if best else None
 
 
+def same_words(a: Claim, b: Claim) -> bool:
+    """Whether two claims stand in the same sentence word for word (a copy, whatever its
+    punctuation or spacing)."""
+    return _words_of(a.text) == _words_of(b.text)
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
 def claims_for_story(items: Iterable[tuple[Article, Analysis]]) -> list[Claim]:
     return [claim for article, analysis in items for claim in extract_claims(article, analysis)]

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 
 from ..records import Article, Claim, ClaimGroup, Evidence, Side
+from .extract import same_words
 from .values import agree
 
 def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Article],
@@ -81,7 +82,7 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
                   if any(other.article_id == source and _same_figure(claim, other) for other in decisive)}
         # a sentence word for word another's, whether or not reuse detection paired them
         copied |= {other.article_id for other in decisive if other.article_id != claim.article_id
-                   and _same_figure(claim, other) and _words(other.text) == _words(claim.text)}
+                   and _same_figure(claim, other) and same_words(claim, other)}
         if copied:
             derived[claim.article_id] = set(derived.get(claim.article_id, ())) | copied
     # a group whose every date is inferred still has its one source, for what that is worth
@@ -101,10 +102,6 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     return ClaimGroup(id=_group_id(group), kind=kind, about=_about(group), verdict=verdict, evidence=evidence,
                       independent_sources=len(sources), outlets=outlets, values=_values(group),
                       hedged=all(c.hedges for c in group), sides=sides)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _same_figure(a: Claim, b: Claim) -> bool:
