@@ -18,7 +18,7 @@ import re
 
 from ..claims.extract import HEDGES
 from ..records import Article, BriefSentence, ClaimGroup, Disagreement, TimelineEvent
-from .summarize import SUPPORT_COSINE, StorySentence, to_brief_sentence
+from .summarize import SUPPORT_COSINE, StorySentence, source_of, to_brief_sentence
 
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
@@ -114,13 +114,13 @@ def key_points(groups: Sequence[ClaimGroup], items: Sequence[StorySentence],
 
 
 def _reporting(item: StorySentence, articles: Mapping[int, Article]) -> tuple[str, ...]:
-    own = articles[item.article_id].outlet or f"article {item.article_id}"
-    return tuple(sorted({articles[a].outlet or f"article {a}" for a in item.reporters} - {own}))
+    own = source_of(articles[item.article_id])
+    return tuple(sorted({source_of(articles[a]) for a in item.reporters} - {own}))
 
 
 def _outlets_besides(group: ClaimGroup, item: StorySentence, articles: Mapping[int, Article]) -> tuple[str, ...]:
-    own = articles[item.article_id].outlet or f"article {item.article_id}"
-    return tuple(sorted({e.outlet or f"article {e.article_id}" for e in group.evidence} - {own}))
+    own = source_of(articles[item.article_id])
+    return tuple(sorted({source_of(articles[e.article_id]) for e in group.evidence} - {own}))
 
 
 def _echoes(item: StorySentence, items: Sequence[StorySentence]) -> set[tuple[int, int]]:

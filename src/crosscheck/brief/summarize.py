@@ -96,7 +96,7 @@ def summarize(items: Sequence[StorySentence], articles: Mapping[int, Article], w
     while remaining:
         def gain(s: StorySentence) -> float:
             new_groups = len(claim_sentences.get((s.article_id, s.index), set()) - covered)
-            new_outlet = _source_of(articles[s.article_id]) not in outlets
+            new_outlet = source_of(articles[s.article_id]) not in outlets
             return s.centrality + 0.25 * min(new_groups, 2) + 0.1 * new_outlet + 0.05 * min(s.independent_support, 4)
 
         remaining.sort(key=gain, reverse=True)
@@ -114,12 +114,13 @@ def summarize(items: Sequence[StorySentence], articles: Mapping[int, Article], w
         chosen.append(picked)
         used += len(clean_for_display(picked.text).split())
         covered |= claim_sentences.get((picked.article_id, picked.index), set())
-        outlets.add(_source_of(articles[picked.article_id]))
+        outlets.add(source_of(articles[picked.article_id]))
         remaining = [s for s in remaining if s is not picked]
     return chosen
 
 
-def _source_of(article: Article) -> str:
+def source_of(article: Article) -> str:
+    """The name a reader sees for where an article comes from: its outlet, else "article N"."""
     return article.outlet or f"article {article.id}"
 
 
@@ -128,7 +129,7 @@ def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], labe
     """`also`: the other outlets to name; by default those with a sentence of much the same meaning."""
     article = articles[item.article_id]
     if also is None:
-        also = tuple(sorted({_source_of(articles[a]) for a in item.supporters} - {_source_of(article)}))
+        also = tuple(sorted({source_of(articles[a]) for a in item.supporters} - {source_of(article)}))
     return BriefSentence(text=clean_for_display(item.text), source_text=item.text, article_id=article.id,
                          outlet=article.outlet, url=article.url, title=article.title,
                          published=article.published_iso(), also=also, label=label)
