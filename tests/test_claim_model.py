@@ -259,3 +259,11 @@ def test_vague_multiples_read_as_they_were_said():
     assert format_figure(1e4, None, "tens of thousands of") == "tens of thousands"
     assert format_figure(1e3, None, "several") == "several thousand"
     assert format_figure(10_000, None, "approximately") == "approximately 10,000"
+
+
+def test_a_value_every_side_agrees_with_takes_no_side():
+    days = [_d(1, date(2026, 5, 2)), _d(2, date(2026, 5, 3)),
+            replace(_d(3, date(2026, 5, 1)), granularity="month", text="in May")]
+    [group] = judge([days], _articles(None, None, None), {})
+    assert group.verdict == "conflicting"
+    assert [value for value, _, _ in group.sides] == ["2026-05-02", "2026-05-03"]

@@ -146,17 +146,24 @@ def _moment(article: Article) -> datetime | None:
 def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[Side, ...]:
     """Each value with who states it, and whom they credit, in order of first report:
     ("41", ("Meridian Wire", "Harbor Ledger"), (6, 4)), ("43", ("Lakeside Observer (citing
-    Kesswick General Hospital)",), (5,)). A date inferred from the story takes no side."""
+    Kesswick General Hospital)",), (5,)). A date inferred from the story takes no side, and
+    neither does a value every other value agrees with ("May" beside "2 May" and "3 May")."""
+    def label(claim: Claim) -> str:
+        return format_figure(claim.value, claim.value_max, claim.qualifier) if claim.kind == "quantity" \
+            else _date_text(claim)
+
+    stated = [c for c in claims if not c.inferred]
+    neutral = {label(c) for c in stated
+               if all(agree(c, other) for other in stated if label(other) != label(c))}
     by_value: dict[str, tuple[list[str], list[int]]] = {}
-    for claim in claims:
-        if claim.inferred:
+    for claim in stated:
+        value = label(claim)
+        if value in neutral:
             continue
         article = articles[claim.article_id]
         who = article.outlet or f"article {article.id}"
         if claim.attributed_to:
             who += f" (citing {', '.join(claim.attributed_to)})"
-        value = format_figure(claim.value, claim.value_max, claim.qualifier) if claim.kind == "quantity" \
-            else _date_text(claim)
         names, ids = by_value.setdefault(value, ([], []))
         if who not in names:
             names.append(who)
