@@ -14,7 +14,8 @@ from crosscheck.analyze import analyze_article, own_day
 from crosscheck.analyze.dates import extract_dates
 from crosscheck.analyze.sentences import split_sentences
 from crosscheck.claims.align import align_claims, same_claim
-from crosscheck.claims.context import UNCLEAR, measure, role, same_person, scope, subject
+from crosscheck.claims.context import (UNCLEAR, age_owner, located, measure, part_of_day, role, same_person, scope,
+                                       subject)
 from crosscheck.claims.extract import extract_claims
 from crosscheck.claims.timeline import build_timeline
 from crosscheck.claims.values import agree
@@ -64,6 +65,10 @@ def test_a_length_says_whether_it_is_a_depth_a_distance_or_a_fall(sentence, valu
     ("He will be 29 in April.", "29", None, "future"),
     ("The previous quake killed 40 people.", "40 people", None, "background"),
     ("At least 43 people were killed in the school.", "At least 43 people", None, None),
+    ("McDermott scored the team's first 17 points.", "17 points", None, "part"),
+    ("The Jaguars had one final chance to win.", "one final chance", None, "part"),
+    ("Another 12 people were rescued.", "12 people", None, "part"),
+    ("He ran 80 yards on the opening play two weeks ago.", "80 yards", None, "background"),
 ])
 def test_scope_tells_parts_totals_running_counts_and_other_times(sentence, value, home_year, expected):
     assert scope(sentence, *_span(sentence, value), value, [], None, home_year) == expected
@@ -87,6 +92,42 @@ def test_subject_is_the_person_the_figure_belongs_to():
     assert subject(speaker, *_span(speaker, "7.7 magnitude"), [(0, 8, "Manrosan")]) is None
     assert same_person("Duncan Rait", "Duncan Raite") and not same_person("Duncan Rait", "Robert Buckley")
     assert not same_person(UNCLEAR, UNCLEAR)
+
+
+def test_an_age_belongs_to_the_name_it_is_set_against_never_to_a_later_name():
+    sentence = "Media attention on the 10-year-old's death and Timmons' arrest grew."
+    assert age_owner(sentence, *_span(sentence, "10-year-old"), [(47, 54, "Jermayne Timmons")]) == UNCLEAR
+    named = "The jury heard that 15-year-old Timmons had a gun."
+    assert age_owner(named, *_span(named, "15-year-old"), [(32, 39, "Jermayne Timmons")]) == "Jermayne Timmons"
+
+
+def test_a_distance_belongs_to_the_place_set_before_it():
+    sentence = "One rocket hit the town of Gadera, 17 miles from Tel Aviv."
+    places = [(27, 33, "Gadera"), (49, 57, "Tel Aviv")]
+    assert located(sentence, sentence.index("17 miles"), places) == "Gadera"
+    unnamed = "One rocket struck about 32km from Tel Aviv."
+    assert located(unnamed, unnamed.index("about 32km"), [(34, 42, "Tel Aviv")]) is None
+
+
+@pytest.mark.parametrize("sentence, day, expected", [
+    ("She checked in late Thursday, dodging arrest.", "Thursday", "late"),
+    ("She checked in on Thursday night.", "Thursday", "late"),
+    ("Early Friday morning, around 1:30 a. m., she checked in.", "Friday", "early"),
+    ("On Friday around 1:30 a.m. she checked in.", "Friday", "early"),
+    ("She checked in on Friday, police said.", "Friday", None),
+])
+def test_part_of_day_reads_late_and_early(sentence, day, expected):
+    assert part_of_day(sentence, *_span(sentence, day), day) == expected
+
+
+def test_late_one_day_and_early_the_next_are_one_night_but_a_plain_next_day_is_not():
+    late = Claim(article_id=1, sentence=0, text="x", kind="date", start=0, end=1, date=date(2013, 5, 2),
+                 granularity="day", part_of_day="late")
+    early = replace(late, article_id=2, date=date(2013, 5, 3), part_of_day="early")
+    assert agree(late, early) and agree(early, late)
+    assert not agree(late, replace(early, part_of_day=None))
+    assert not agree(replace(late, part_of_day="early"), early)  # Thursday morning is not Friday morning
+    assert not agree(late, replace(early, date=date(2013, 5, 4)))
 
 
 # -- values --------------------------------------------------------------------------
@@ -143,6 +184,16 @@ def test_a_third_report_cannot_bridge_two_different_claims():
     unnamed = _q(3, 226, noun="yards", role=None)
     groups = align_claims([charles, luck, unnamed], _vectors([charles, luck, unnamed]), _nouns)
     assert all(len({c.value for c in g}) == 1 for g in groups)
+
+
+def test_a_disagreement_needs_a_pair_that_is_surely_one_claim():
+    # "more than 40" agrees with both 41 and 43 and reads like the 43; the 41 reads like
+    # neither, so nothing shows that 41 and 43 are one claim
+    a, b, c = _q(1, 41), _q(2, 40, qualifier="more than"), _q(3, 43)
+    vectors = {(1, 0): np.array([1.0, 0.0]), (2, 0): np.array([0.0, 1.0]), (3, 0): np.array([0.0, 1.0])}
+    assert all(len({x.value for x in g} - {40}) <= 1 for g in align_claims([a, b, c], vectors, _nouns))
+    close = {**vectors, (1, 0): np.array([0.6, 0.8])}
+    assert any({41, 43} <= {x.value for x in g} for g in align_claims([a, b, c], close, _nouns))
 
 
 def test_a_generic_count_needs_the_same_sentence_to_conflict():
@@ -224,6 +275,14 @@ def test_ages_are_claims_and_labels_and_records_are_not():
                        "North Carolina (10-0) won again.")
     claims = [c for c in extract_claims(article, analyze_article(article)) if c.kind == "quantity"]
     assert [(c.value, c.unit) for c in claims] == [(26, "age")]
+
+
+def test_an_offset_is_no_figure_and_a_date_belongs_to_what_it_dates():
+    article = _article("Fifteen games later the Colts stand at 10-5. Her lawyer said Thursday she checked in. "
+                       "Heller told a hearing Thursday morning that she had checked in.")
+    claims = extract_claims(article, analyze_article(article))
+    assert not [c for c in claims if c.kind == "quantity"]
+    assert [c.event_word for c in claims if c.kind == "date"] == ["said", "hearing"]
 
 
 def test_a_weekday_in_the_future_tense_is_the_coming_one():

@@ -422,3 +422,23 @@ def test_pathological_input_returns_well_formed_quantities():
 ])
 def test_numbers_inside_names_are_not_figures(text, kept):
     assert [q.value for q in quantities_in(text)] == kept
+
+
+@pytest.mark.parametrize("text, currency", [
+    ("Its shares closed at NT $24.05.", "TWD"),
+    ("The plant cost NT$5 billion.", "TWD"),
+    ("Damage was estimated at $US1 million.", "USD"),
+    ("The fine was S$3,000.", "SGD"),
+    ("A $5 fee applies.", "USD"),  # the article "A" is no Australian dollar
+    ("They paid the CEO $5 million.", "USD"),
+])
+def test_dollars_of_other_countries_are_not_us_dollars(text, currency):
+    [money] = [q for q in quantities_in(text) if q.kind == "money"]
+    assert money.unit == currency
+
+
+def test_a_count_written_as_an_adjective_belongs_to_the_noun_it_describes():
+    [school] = quantities_in("One shell hit a 200-student schoolhouse.")[-1:]
+    assert school.value == 200 and school.noun == "schoolhouse"
+    [run] = quantities_in("He broke an 80-yard run.")
+    assert run.noun == "yard"  # a measure word states the measure itself

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 # progress(phase, done, total, label); phase is "read" or "analyze".
 Progress = Callable[[str, int, int, str], None]
-CLAIMS_VERSION = 10  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+CLAIMS_VERSION = 11  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 BRIEF_VERSION = 5  # bump when briefing selection or its JSON changes
 ANALYSIS_BATCH = 32  # articles embedded together: the model is much faster per sentence in batches
 DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)

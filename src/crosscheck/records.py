@@ -203,6 +203,9 @@ class Claim:
     measure: str | None = None  # depth, distance:<place>, height, length
     scope: str | None = None  # part, running, background, future; None: the story's event itself
     inferred: bool = False  # a date resolved against a day inferred from the story, not the article's own
+    # for a day: "late" ("late Thursday", "Thursday night") or "early" ("early Friday", "Friday
+    # morning"), since one overnight happening is dated either side of midnight
+    part_of_day: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

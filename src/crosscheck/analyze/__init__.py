@@ -17,7 +17,7 @@ from .entities import EntityRecognizer, get_recognizer
 from .quantities import extract_quantities
 from .sentences import split_sentences
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 
 def analyze_article(article: Article, *, recognizer: EntityRecognizer | None = None,

@@ -130,6 +130,8 @@ _SCALE_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
 
 _CURRENCY_SIGNS = {
     "$": "USD", "US$": "USD", "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "£": "GBP",
+    "AU$": "AUD", "CA$": "CAD", "NT$": "TWD", "S$": "SGD", "SG$": "SGD", "R$": "BRL", "MX$": "MXN",
+    "$US": "USD", "$A": "AUD", "$AU": "AUD", "$NZ": "NZD", "$C": "CAD",
     "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "Rs": "INR", "Rs.": "INR",
 }
 _CURRENCY_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "UAH", "KRW", "CHF", "AUD", "CAD")
@@ -251,6 +253,12 @@ season vol volume issue edition tier division squad code channel
 _YEAR_LEADS = frozenset("in since by from until till to of early late mid during before after through "
                         "around between spring summer autumn fall winter".split())
 _RECENT_YEAR_LEADS = frozenset("the this that last next".split())
+# "an 86-yard run" is as long as "86 yards": a compound of a measure word states the measure
+# itself, whereas "a 200-student school" states a size, not how many students were there
+_MEASURE_COMPOUNDS = frozenset("""
+yard mile kilometre kilometer km metre meter foot feet inch acre hectare ton tonne pound kilogram kg
+second minute hour day week month year decade century point game run goal lap storey story floor percent
+""".split())
 _YEAR_COMPOUNDS = frozenset("era style vintage model level levels election elections season".split())
 # Sentence-initial capitalised words that are not names: "Yesterday 300 people ..."
 _PLAIN_OPENERS = frozenset("today yesterday tonight overall altogether nationwide worldwide meanwhile "
@@ -293,8 +301,9 @@ _NOT_A_QUANTITY = re.compile(r"(?=[\d+('’JFMASOND])(?:" + "|".join((
     r"\+\d{1,3}(?:[\s.-]?\d{2,4}){2,}",
 )) + ")")
 
-# "G7", "COVID-19", "F-16" are codes: a number glued to letters is not read.
-_DIGITS = (r"(?<![\w.,#/])(?<![A-Za-z]-)"
+# "G7", "COVID-19", "F-16" are codes: a number glued to letters is not read, unless the
+# letters name a currency ("$US1 million").
+_DIGITS = (r"(?:(?<=\$US)|(?<=\$AU)|(?<=\$NZ)|(?<=\$A)|(?<=\$C)|(?<![\w.,#/]))(?<![A-Za-z]-)"
            r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?)"
            r"(?!\d|[,.]\d)")
 _DIGIT_NUMBER = re.compile(_DIGITS)
@@ -336,10 +345,16 @@ _FRACTION_AFTER = re.compile(
     re.I)
 _POSTFIX_QUALIFIER = re.compile(r"\s+or\s+(?P<or>more|so)\b|(?P<plus>\+|-plus\b)", re.I)
 _RANGE_JOIN = re.compile(r"\s*(?P<dash>[-–—])\s*|\s+(?P<word>to|and|or|through)\s+", re.I)
-_CURRENCY_AT = re.compile(
-    rf"(?P<cur>US\$|A\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹|₽|₩|Rs\.?|{'|'.join(_CURRENCY_CODES)})\s?")
-_CURRENCY_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?P<cur>US\$|A\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹|₽|₩|Rs\.?|{'|'.join(_CURRENCY_CODES)})\s?\Z")
+# Dollars of other countries: "NT$24.05" and "NT $24.05" (Taiwan), "$US1 million", "S$3" are
+# never US dollars, so they must not be compared with "$".
+_DOLLAR_PREFIXES = ("US", "AU", "CA", "NZ", "HK", "NT", "SG", "MX", "A", "C", "S", "R")
+_DOLLAR_SUFFIXES = ("US", "AU", "NZ", "A", "C")
+_CURRENCY_SIGN = (rf"(?:{'|'.join(p for p in _DOLLAR_PREFIXES if len(p) > 1)})\s?\$"
+                  rf"|(?:{'|'.join(p for p in _DOLLAR_PREFIXES if len(p) == 1)})\$"
+                  rf"|\$(?:{'|'.join(_DOLLAR_SUFFIXES)})(?=\d|\Z)"  # \Z: where the search ends at the digit
+                  rf"|\$|£|€|¥|₹|₽|₩|Rs\.?|{'|'.join(_CURRENCY_CODES)}")
+_CURRENCY_AT = re.compile(rf"(?P<cur>{_CURRENCY_SIGN})\s?")
+_CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<cur>{_CURRENCY_SIGN})\s?\Z")
 _QUALIFIER_BEFORE = re.compile(rf"(?<![\w~])(?P<q>{_alternation(_QUALIFIER_OF)})\s*\Z", re.I)
 _MAGNITUDE_BEFORE = re.compile(r"(?<!\w)magnitude(?:\s+of)?(?:\s+|-)\Z", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?<!\w)between\s+\Z", re.I)
@@ -502,10 +517,10 @@ def _read_number(text: str, match: re.Match, lo: int, hi: int,
 
     # what stands before the number: currency sign, "magnitude", qualifier, "between"
     start = number_start
-    currency = _CURRENCY_BEFORE.search(text, max(lo, start - 4), start)
+    currency = _CURRENCY_BEFORE.search(text, max(lo, start - 5), start)
     if currency:
         start = currency.start()
-        code = _CURRENCY_SIGNS.get(currency.group("cur"), currency.group("cur"))
+        code = _currency_code(currency.group("cur"))
         first = _read_amount(text, number_start, hi, currency=code) or first  # "$3m" is money, not metres
         if first.kind == "count":
             first.unit, first.kind = code, "money"
@@ -622,6 +637,10 @@ def _read_amount(text: str, pos: int, hi: int, currency: str | None) -> _Amount 
     return amount
 
 
+def _currency_code(sign: str) -> str:
+    return _CURRENCY_SIGNS.get(re.sub(r"\s", "", sign), sign)
+
+
 def _digit_value(raw: str) -> float:
     return float(raw.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", ""))
 
@@ -719,7 +738,7 @@ def _join_range(text: str, first: _Amount, pos: int, hi: int, after_between: boo
     number_start = currency.end() if currency else join.end()
     if not_quantities.cover(number_start, number_start + 1):
         return None  # "from 10 to 11 November"
-    code = (_CURRENCY_SIGNS.get(currency.group("cur"), currency.group("cur")) if currency
+    code = (_currency_code(currency.group("cur")) if currency
             else first.unit if first.kind == "money" else None)
     second = _read_amount(text, number_start, hi, currency=code)
     if second is None:
@@ -754,6 +773,12 @@ def _find_noun(text: str, draft: _Draft, amount: _Amount, pos: int, hi: int) -> 
     if amount.compound_word:
         if amount.compound_word == "strong":  # "a 10,000-strong force"
             return _next_plain_word(text, pos, hi)
+        if amount.compound_word not in _MEASURE_COMPOUNDS:
+            # "a 200-student schoolhouse" is the school's size, not students present: the
+            # figure belongs to the noun it describes
+            head = _next_plain_word(text, pos, hi)
+            if head is not None:
+                return head
         return amount.compound_word, pos
     if amount.adjectival:
         return _next_plain_word(text, pos, hi)

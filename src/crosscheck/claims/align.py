@@ -125,8 +125,9 @@ def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nou
         for i in range(len(parts)):
             for j in range(i + 1, len(parts)):
                 pairs = [(a, b) for a in parts[i] for b in parts[j]]
-                if any(same_claim(claims[a], claims[b], meaning[a, b], nouns) for a, b in pairs) \
-                        and not any(_differ(claims[a], claims[b]) for a, b in pairs):
+                # the disagreement itself must be sure: a pair that is one claim and disagrees
+                if any(not agree(claims[a], claims[b]) and same_claim(claims[a], claims[b], meaning[a, b], nouns)
+                       for a, b in pairs) and not any(_differ(claims[a], claims[b]) for a, b in pairs):
                     parts[i].extend(parts.pop(j))
                     merged = True
                     break
@@ -171,6 +172,8 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
             return False  # "this week" is too loose to contradict a day
         if (a.relative or b.relative) and not same_event:
             return False  # "on Friday" dates what its own sentence says happened, nothing else
+        if a.relative or b.relative:
+            return cosine >= CONFIRM_COSINE  # one event word ("began") is thin: which night began?
         return cosine >= (LEAD_DATE_COSINE if same_event or both_lead else SAME_SENTENCE_COSINE)
     # only figures of the story's own event, or two running totals, can contradict each other:
     # background figures differ by which past event they recall, parts by which part

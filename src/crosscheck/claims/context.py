@@ -95,9 +95,19 @@ def age_owner(sentence: str, start: int, end: int, names: list[tuple[int, int, s
     """Whose age: the name the age is set against ("Lohan, 26,", "32-year-old Robert Buckley");
     otherwise unclear, since a sentence can give several people's ages."""
     for name_start, name_end, canonical in names:
-        if start <= name_start <= end + 3 or re.fullmatch(r",?\s*\(?", sentence[name_end:start]):
+        if start <= name_start <= end + 3 or (name_end <= start and re.fullmatch(r",?\s*\(?",
+                                                                                   sentence[name_end:start])):
             return canonical  # "32-year-old Robert Buckley" (the name may be read into the figure's words)
     return UNCLEAR
+
+
+def located(sentence: str, start: int, places: list[tuple[int, int, str]]) -> str | None:
+    """What a distance is measured to: the place set in apposition right before it ("the town
+    of Gadera, 17 miles from Tel Aviv"); None when the sentence does not say."""
+    for name_start, name_end, canonical in places:
+        if name_end <= start and re.fullmatch(r",\s*", sentence[name_end:start]):
+            return canonical
+    return None
 
 
 def subject(sentence: str, start: int, end: int, names: list[tuple[int, int, str]]) -> str | None:
@@ -213,6 +223,11 @@ _PART_AFTER = re.compile(r"\s*(?:of\s+(?:the|them|whom|those|these|its|their|his
                          re.I)
 _PART_BEFORE = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|those|the)|of\s+whom|"
                           r"of\s+them|of\s+which|plus|besides)\s+(?:[\w-]+\s+){0,2}\Z", re.I)
+# a run cut from a longer series, or added to one: "the first 17 points", "one final chance",
+# "another 12 people", "the remaining three"
+_SUBSET_WORDS = r"(?:first|last|final|opening|closing|remaining|other|another|additional|further|extra)"
+_SUBSET_BEFORE = re.compile(rf"\b{_SUBSET_WORDS}\s+\Z", re.I)
+_SUBSET_INSIDE = re.compile(rf"\s{_SUBSET_WORDS}\s", re.I)  # "one final chance", "10 more minutes"
 # the total of a part: "28 of 41 passes", "five of Creighton's first eight points"
 _TOTAL_BEFORE = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
                            r"(?:out\s+)?of\s+(?:[\w’'-]+\s+){0,3}\Z", re.I)
@@ -224,7 +239,7 @@ _RUNNING = re.compile(r"\b(?:so\s+far|to\s+date|in\s+total|in\s+all|all\s+told|a
 _BACKGROUND = re.compile(
     r"\b(?:last|previous|past|preceding|prior)\s+(?:year|month|decade|season|week|time|quake|earthquake|"
     r"attack|election|one|record)s?\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
-    r"(?:years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|before)\b|\bpreviously\b|\bformer(?:ly)?\b|"
+    r"(?:weeks?|months?|years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|before)\b|\bpreviously\b|\bformer(?:ly)?\b|"
     r"\bprevious\b|\bearlier\s+(?:quake|earthquake|tremor|attack|incident|disaster|one|case)\b|"
     r"\bin\s+the\s+past\b|\bon\s+average\b|\baverages?\b|"
     r"\bsince\s+(?:1[89]|20)\d\d\b|\bin\s+(?:1[89]|20)\d\ds\b|\brecord\s+(?:of|for|set)\b|"
@@ -247,11 +262,12 @@ def scope(sentence: str, start: int, end: int, value_text: str, other_dates: lis
     lo, hi = _clause(sentence, start, end)
     after = sentence[end:hi]
     before = sentence[lo:start]
-    if _PART_OF_TOTAL.search(value_text) or _PART_AFTER.match(after) \
-            or _PART_BEFORE.search(before):
+    if _PART_OF_TOTAL.search(value_text) or _PART_AFTER.match(after) or _PART_BEFORE.search(before):
         return "part"
     if _TOTAL_BEFORE.search(before):
         return "total"  # the 41 of "28 of 41 passes": attempts, not completions
+    if _SUBSET_BEFORE.search(before) or _SUBSET_INSIDE.search(value_text):
+        return "part"
     if _FUTURE.search(sentence[max(lo, start - 60):start]):
         return "future"
     if _BACKGROUND.search(sentence, lo, hi):  # its own clause: a sentence may recall the past and report now
@@ -266,3 +282,22 @@ def scope(sentence: str, start: int, end: int, value_text: str, other_dates: lis
         return "running"
     return None
 
+
+# --- part of the day ---------------------------------------------------------------
+
+_LATE = re.compile(r"\b(?:late|tonight)\s+(?:on\s+)?\Z|\Alate\b", re.I)
+_LATE_AFTER = re.compile(r"\A\s*(?:night|evening)\b", re.I)
+_EARLY = re.compile(r"\b(?:early|before\s+dawn)\s+(?:on\s+)?\Z|\Aearly\b", re.I)
+_EARLY_AFTER = re.compile(r"\A\s*(?:morning|\W*(?:around|about|at)?\s*\d{1,2}(?::\d\d)?\s*a\.?\s?m\b)", re.I)
+
+
+def part_of_day(sentence: str, start: int, end: int, value_text: str) -> str | None:
+    """"late" for "late Thursday" or "Thursday night", "early" for "early Friday" or "Friday
+    morning, around 1:30 a.m."; None otherwise."""
+    before, after = sentence[max(0, start - 12):start], sentence[end:end + 30]
+    if _LATE.search(before) or _LATE.search(value_text) or _LATE_AFTER.match(after) or "night" in value_text.lower():
+        return "late"
+    if _EARLY.search(before) or _EARLY.search(value_text) or _EARLY_AFTER.match(after) or \
+            "morning" in value_text.lower():
+        return "early"
+    return None

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..analyze import own_day
 from ..analyze.dates import is_dateline
 from ..records import Analysis, Article, Claim, Quantity, Sentence
-from .context import age_owner, measure, role, scope, subject
+from .context import age_owner, located, measure, part_of_day, role, scope, subject
 
 HEDGES = re.compile(
     r"\b(reportedly|allegedly|purportedly|apparently|possibly|probably|likely|unconfirmed|"
@@ -39,7 +39,8 @@ _EVENT_NOUNS = frozenset("""
 ratification signing approval consent visit summit attack invasion incursion offensive election
 vote earthquake quake tremor capsizing collapse strike arrest launch deployment ceremony meeting
 talks inquiry resignation death funeral trial verdict sentencing rescue explosion fire flood
-storm crash shooting war ceasefire merger
+storm crash shooting war ceasefire merger hearing vigil protest rally session conference briefing game
+match race concert wedding interview
 """.split())
 # Counts of this kind ("the two nations", "both sides") describe, they are not checkable figures.
 _GENERIC_COUNTED = frozenset("""
@@ -92,6 +93,8 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
         actors = _actors(analysis, sentence.index)
         names = [(m.start - sentence.start, m.end - sentence.start, m.canonical) for m in analysis.entities
                  if m.sentence == sentence.index and m.label == "PERSON"]
+        places = [(m.start - sentence.start, m.end - sentence.start, m.canonical) for m in analysis.entities
+                  if m.sentence == sentence.index and m.label != "PERSON"]
         hedges = tuple(sorted({m.group(0).lower() for m in HEDGES.finditer(sentence.text)}))
         credited = tuple(sorted({c.source for c in analysis.citations if c.sentence == sentence.index}))
         common = dict(article_id=article.id, sentence=sentence.index, text=sentence.text, actors=actors,
@@ -107,27 +110,36 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
                 continue  # durations describe, they are rarely what outlets dispute
             if q.value < 3 and not q.qualifier and (q.noun or "") in _GENERIC_COUNTED:
                 continue
+            if _OFFSET_AFTER.match(sentence.text, q.end - sentence.start):
+                continue  # "fifteen games later", "two hours earlier": how long after, not a figure
             event_word = _event_word(sentence, q.start, q.end, q.noun)
             noun = q.noun or _implied_noun(sentence, q.start)
             local = (q.start - sentence.start, q.end - sentence.start)
             others = [(d.value, d.granularity) for d in dates]
+            how = measure(sentence.text, *local, q.unit)
+            # a distance belongs to the place it measures ("Gadera, 17 miles from Tel Aviv"),
+            # as an age to its person
+            owner = age_owner(sentence.text, *local, names) if age else \
+                (how or "").startswith("distance") and located(sentence.text, local[0], places) or \
+                subject(sentence.text, *local, names)
             claims.append(Claim(kind="quantity", start=q.start, end=q.end, value_text=q.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 value=q.value, value_max=q.value_max, unit=q.unit, noun=noun,
                                 qualifier=q.qualifier, role=role(sentence.text, *local) if not q.unit else None,
-                                subject=age_owner(sentence.text, *local, names) if age else
-                                subject(sentence.text, *local, names),
-                                measure=measure(sentence.text, *local, q.unit),
+                                subject=owner, measure=how,
                                 scope=scope(sentence.text, *local, q.text, others, own, home_year),
                                 modifiers=_modifiers(sentence, q) if q.unit != "age" else (), **common))
         for d in dates:
             if d.relative and _quoted(sentence, d.start - sentence.start):
                 continue  # "how many kids will you kill today": the speaker's day, not a date of the story
-            event_word = _event_word(sentence, d.start, d.end, None)
             local = (d.start - sentence.start, d.end - sentence.start)
+            # "her attorney said Thursday": the day dates the saying, not what was said
+            said = _SAID_ON.search(sentence.text, 0, local[0])
+            event_word = said.group("verb") if said else _event_word(sentence, d.start, d.end, None)
             claims.append(Claim(kind="date", start=d.start, end=d.end, value_text=d.text,
                                 event=stem(event_word) if event_word else None, event_word=event_word,
                                 date=d.value, granularity=d.granularity, inferred=d.inferred, relative=d.relative,
+                                part_of_day=part_of_day(sentence.text, *local, d.text),
                                 subject=subject(sentence.text, *local, names), **common))
         # a bare credit line ("Reference from: www.ndtv.com") names a source but states nothing
         if not quantities and not dates and credited and len(_WORD.findall(sentence.text)) >= _STATEMENT_WORDS:
@@ -140,6 +152,8 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
 _LABEL_AFTER = re.compile(r"-(?:time|term|star|seat|member|man|woman|point|game|year-long)\b", re.I)
 
 
+_SAID_ON = re.compile(rf"\b(?P<verb>{'|'.join(sorted(_REPORTING))})\s+(?:on\s+)?\Z", re.I)
+_OFFSET_AFTER = re.compile(r"\s+(?:later|earlier|ago|afterwards?|beforehand)\b", re.I)
 _SCORE_AFTER = re.compile(r"\s*[-–]\s*\d")  # "(10-0)", "won 88-72": records and scores, not figures
 _SCORE_BEFORE = re.compile(r"\d\s*[-–]\s*\Z")
 
@@ -278,6 +292,8 @@ def _event_word(sentence: Sentence, start: int, end: int, noun: str | None) -> s
         # ("signed a partnership agreement on June 19"). News states the event
         # before its date more often than after.
         score = distance - (60 if is_verb else 0) - (10 if before else 0)
+        if is_noun and before and distance <= 1:
+            score -= 100  # "a hearing Thursday", "the vigil Monday": the date is the noun's own
         if best is None or score < best[0]:
             best = (score, word)
     return best[1] if best else None
