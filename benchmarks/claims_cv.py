@@ -35,9 +35,7 @@ def _stories(engine) -> list[tuple]:
             sentences = engine._sentences_of(member)
             for index, vector in enumerate(sentences.vectors):
                 vectors[(member, index)] = vector
-        copies: dict[tuple[int, int], set[int]] = {}
-        for reuse in engine.store.reuse_among(members):
-            copies.setdefault((reuse.article_id, reuse.sentence), set()).add(reuse.source_id)
+        copies = copies_of(engine.store.reuse_among(members))
         found.append(([(articles[m], analyses[m]) for m in members if m in analyses], vectors,
                       engine._cited(members, articles), copies))
     return found
@@ -52,7 +50,7 @@ def _fold_gold(gold: bc.Gold, keep) -> bc.Gold:
 
 def main() -> None:
     from crosscheck import Engine
-    from crosscheck.claims import AlignConfig, cross_check
+    from crosscheck.claims import AlignConfig, copies_of, cross_check
 
     with tempfile.TemporaryDirectory() as tmp, Engine(str(Path(tmp) / "dev.db")) as engine:
         rows = [json.loads(line) for line in ECB_DEV.read_text().splitlines()]

@@ -229,9 +229,11 @@ def test_a_conflict_names_its_sides_with_whom_they_credit():
 def test_a_copied_sentence_counts_once_unless_it_changes_the_figure():
     articles = _articles(None, None)
     same = [_q(1, 12, sentence=0), _q(2, 12, sentence=3)]
-    assert judge([same], articles, {}, {(2, 3): {1}})[0].verdict == "single_source"
+    assert judge([same], articles, {}, {(2, 3): {(1, 0)}})[0].verdict == "single_source"
+    # a copy of another sentence of that article is no copy of this figure
+    assert judge([same], articles, {}, {(2, 3): {(1, 5)}})[0].verdict == "corroborated"
     changed = [_q(1, 12, qualifier="at least", sentence=0), _q(2, 14, sentence=3)]
-    [group] = judge([changed], articles, {}, {(2, 3): {1}})
+    [group] = judge([changed], articles, {}, {(2, 3): {(1, 0)}})
     assert group.verdict == "corroborated" and group.independent_sources == 2
 
 

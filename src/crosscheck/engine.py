@@ -29,7 +29,7 @@ from .analyze import ANALYZER_VERSION, analyze_article, own_day, reresolve_dates
 from .analyze.outlets import outlet_index, squash
 from .brief import DEFAULT_WORDS, build_briefing
 from .brief.render import to_json
-from .claims import cross_check
+from .claims import copies_of, cross_check
 from .ingest import InputError, ReadOptions, discover, read_file
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .ingest.feedlists import read_feed_list
@@ -593,9 +593,7 @@ class Engine:
         # a figure counts once however often it is copied: independence is judged per
         # sentence (who copied this sentence) and by credit (who cites whom), not by whether
         # two articles share some other sentence
-        copies: dict[tuple[int, int], set[int]] = {}
-        for r in self.store.reuse_among(members):
-            copies.setdefault((r.article_id, r.sentence), set()).add(r.source_id)
+        copies = copies_of(self.store.reuse_among(members))
         groups, timeline = cross_check(items, vectors, self._word_vectors, self._cited(members, articles), copies)
         self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
         return resolved, groups, timeline

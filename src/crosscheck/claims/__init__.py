@@ -11,17 +11,17 @@ from ..records import Analysis, Article, ClaimGroup, TimelineEvent
 from .align import AlignConfig, SentenceVectors, WordVectors, align_claims
 from .extract import extract_claims
 from .timeline import build_timeline
-from .verdicts import judge
+from .verdicts import copies_of, judge
 
 
 def cross_check(items: Sequence[tuple[Article, Analysis]], sentence_vectors: SentenceVectors,
                 word_vectors: WordVectors, derived_from: Mapping[int, set[int]],
-                copies: Mapping[tuple[int, int], set[int]] | None = None,
+                copies: Mapping[tuple[int, int], set[tuple[int, int]]] | None = None,
                 config: AlignConfig = AlignConfig()) -> tuple[list[ClaimGroup], list[TimelineEvent]]:
     """A story's claim groups with verdicts, and its timeline.
 
     `derived_from`: article -> articles it is not independent of (it cites them);
-    `copies`: (article, sentence) -> articles whose sentence that sentence copies.
+    `copies`: (article, sentence) -> the (article, sentence) pairs it copies word for word.
     """
     claims = [claim for article, analysis in items for claim in extract_claims(article, analysis)]
     groups = judge(align_claims(claims, sentence_vectors, word_vectors, config),
@@ -29,4 +29,4 @@ def cross_check(items: Sequence[tuple[Article, Analysis]], sentence_vectors: Sen
     return groups, build_timeline(groups)
 
 
-__all__ = ["AlignConfig", "cross_check", "extract_claims", "build_timeline", "judge", "align_claims"]
+__all__ = ["AlignConfig", "copies_of", "cross_check", "extract_claims", "build_timeline", "judge", "align_claims"]

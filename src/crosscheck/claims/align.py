@@ -156,11 +156,12 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     resolved."""
     if a.article_id == b.article_id or same_words(a, b) or _differ(a, b):
         return False
-    if (a.subject or b.subject) and not same_person(a.subject, b.subject):
-        if a.subject and b.subject or UNCLEAR in (a.subject, b.subject):
-            return False  # two people's figures, or one whose owner the sentence leaves open
+    # a quake's magnitude is the quake's, whoever the sentence also names
+    if (a.subject or b.subject) and not same_person(a.subject, b.subject) and a.unit not in _OWNERLESS_UNITS:
+        if a.subject and b.subject:
+            return False  # two people's figures, or two figures whose owners the sentences leave open
         if cosine < SAME_SENTENCE_COSINE:
-            return False  # one report gives the figure to a person, the other to no one
+            return False  # one report gives the figure to someone, the other to no one
     if a.kind == "date":
         # the same named happening, or the date each lead gives for the story's event
         same_event = bool(a.event) and a.event == b.event
@@ -178,7 +179,10 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     # only figures of the story's own event, or two running totals, can contradict each other:
     # background figures differ by which past event they recall, parts by which part
     if a.scope != b.scope or a.scope in _OFF_MAIN:
-        return False
+        # two reports that recall one past event in much the same words ("the 2004 tsunami
+        # killed people in 13/14 countries") can still disagree about it
+        if not (a.scope == b.scope == "background" and cosine >= SAME_SENTENCE_COSINE):
+            return False
     if a.role != b.role:  # stricter than _differ: a role against none is not one claim either
         return False
     if (a.unit or b.unit) and unit_family(a.unit) != unit_family(b.unit):
@@ -186,7 +190,9 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
     if a.noun and b.noun and not _same_noun(a.noun, b.noun, nouns):
         return False  # "$7.3 billion in sales" and "$5.4 billion in cash" are both dollars
     if not (a.unit or b.unit) and not (a.noun and b.noun):
-        return False
+        # a bare number ("Carter added 12") says what it counts only through its sentence
+        if not (a.noun or b.noun) or cosine < SAME_SENTENCE_COSINE:
+            return False
     if a.unit == "age" and not (a.subject and b.subject):
         return False  # an age is a person's: without the person, two ages are two people
     # a unit that names the attribute itself (a quake's magnitude, a person's age) needs the
@@ -203,6 +209,7 @@ def same_claim(a: Claim, b: Claim, cosine: float, nouns: dict[str, np.ndarray]) 
 
 
 _ATTRIBUTE_UNITS = frozenset({"magnitude", "age"})
+_OWNERLESS_UNITS = frozenset({"magnitude"})
 # Nouns that count without saying what is counted: "60 people" inside a shop, at a vigil, arrested
 _GENERIC_NOUNS = frozenset("""
 people persons others men women children residents individuals civilians adults figure figures times

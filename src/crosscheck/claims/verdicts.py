@@ -8,8 +8,9 @@
 A date resolved against a day inferred from the story (the article gave none)
 is shown as evidence but decides nothing.
 
-Sources are independent unless one rewrites or cites the other (provenance),
-or they are the same outlet: a blog rewriting a wire story adds nothing to it.
+Sources are independent unless one copies the other's sentence word for word,
+cites the other, or they are the same outlet: a blog copying a wire story adds
+nothing to it. Two outlets stating one fact in their own words are two reports.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 
-from ..records import Article, Claim, ClaimGroup, Evidence, Side
+from ..records import Article, Claim, ClaimGroup, Evidence, SentenceReuse, Side
 from .extract import same_words
 from .values import agree
 
@@ -59,18 +60,31 @@ def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Artic
 VERDICT_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single_source": 3}
 
 
+def copies_of(reuse: Iterable[SentenceReuse]) -> dict[tuple[int, int], set[tuple[int, int]]]:
+    """(article, sentence) -> the (article, sentence) pairs it copies. A copy is the same
+    words, lightly edited (verbatim reuse); outlets reporting one fact in their own words (a
+    paraphrase) are independent reports of it, unless one credits the other."""
+    copies: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for r in reuse:
+        if r.kind == "verbatim":
+            copies.setdefault((r.article_id, r.sentence), set()).add((r.source_id, r.source_sentence))
+    return copies
+
+
 def judge(groups: Sequence[Sequence[Claim]], articles: Mapping[int, Article],
-          derived_from: Mapping[int, set[int]], copies: Mapping[tuple[int, int], set[int]] | None = None
+          derived_from: Mapping[int, set[int]],
+          copies: Mapping[tuple[int, int], set[tuple[int, int]]] | None = None
           ) -> list[ClaimGroup]:
     """Verdicts for aligned claims. Two claims are one source when their articles share an
     outlet, one article credits the other (`derived_from`), or one claim's sentence copies
-    the other's article (`copies`, keyed by article and sentence)."""
+    the other's sentence (`copies`: (article, sentence) -> the (article, sentence) it copies)."""
     judged = [_judge_one(group, articles, derived_from, copies or {}) for group in groups]
     return sorted(judged, key=lambda g: (VERDICT_ORDER[g.verdict], -g.independent_sources, g.about))
 
 
 def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
-               derived_from: Mapping[int, set[int]], copies: Mapping[tuple[int, int], set[int]]) -> ClaimGroup:
+               derived_from: Mapping[int, set[int]],
+               copies: Mapping[tuple[int, int], set[tuple[int, int]]]) -> ClaimGroup:
     # A date resolved against a day inferred from the story is shown, but it neither
     # corroborates nor contradicts: the article never said which day it meant.
     decisive = [c for c in group if not c.inferred]
@@ -78,8 +92,9 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     for claim in decisive:
         # a sentence copied from another article repeats that article's figure; one that
         # changes the figure ("killed 14" over "killing at least 12") is a report of its own
-        copied = {source for source in copies.get((claim.article_id, claim.sentence), ())
-                  if any(other.article_id == source and _same_figure(claim, other) for other in decisive)}
+        copied = {source for source, source_sentence in copies.get((claim.article_id, claim.sentence), ())
+                  if any((other.article_id, other.sentence) == (source, source_sentence)
+                         and _same_figure(claim, other) for other in decisive)}
         # a sentence word for word another's, whether or not reuse detection paired them
         copied |= {other.article_id for other in decisive if other.article_id != claim.article_id
                    and _same_figure(claim, other) and same_words(claim, other)}
