@@ -91,6 +91,7 @@ def test_subject_is_the_person_the_figure_belongs_to():
     speaker = "Manrosan said that the 7.7 magnitude quake damaged 42 buildings."
     assert subject(speaker, *_span(speaker, "7.7 magnitude"), [(0, 8, "Manrosan")]) is None
     assert same_person("Duncan Rait", "Duncan Raite") and not same_person("Duncan Rait", "Robert Buckley")
+    assert same_person("Mo Cheeks", "Maurice Cheeks") and not same_person("Kimani Gray", "Mahnefah Gray")
     assert not same_person(UNCLEAR, UNCLEAR)
 
 
@@ -194,6 +195,16 @@ def test_a_disagreement_needs_a_pair_that_is_surely_one_claim():
     assert all(len({x.value for x in g} - {40}) <= 1 for g in align_claims([a, b, c], vectors, _nouns))
     close = {**vectors, (1, 0): np.array([0.6, 0.8])}
     assert any({41, 43} <= {x.value for x in g} for g in align_claims([a, b, c], close, _nouns))
+
+
+def test_reports_of_the_very_same_figure_in_unlike_sentences_are_one_group():
+    # "Danny Green had 14 as the Tar Heels pulled away" and "Danny Green (14 points) ..."
+    a = _q(1, 14, noun="points", role=None, subject="Danny Green")
+    b = _q(2, 14, noun="points", role=None, subject="Danny Green")
+    groups = align_claims([a, b], _vectors([a, b], cosine=0.3), _nouns)
+    assert [len(g) for g in groups] == [2]
+    other = replace(b, subject="Ty Lawson")  # another player's 14 stays apart
+    assert sorted(len(g) for g in align_claims([a, other], _vectors([a, other], cosine=0.3), _nouns)) == [1, 1]
 
 
 def test_a_generic_count_needs_the_same_sentence_to_conflict():

@@ -88,11 +88,50 @@ def _group(claims: list[Claim], vectors: SentenceVectors, nouns, threshold: floa
     for index, label in enumerate(labels):
         grouped[label].append(index)
     meaning = _cosine_matrix([vectors.get((c.article_id, c.sentence)) for c in claims])
-    result: list[list[Claim]] = []
+    result: list[list[int]] = []
     for members in grouped.values():
         for confirmed in _confirmed(members, claims, meaning, nouns):
             result.extend(_one_claim_per_article(confirmed, claims, similarity))
-    return result
+    return [[claims[i] for i in indexes] for indexes in _join_same_figures(result, claims, meaning, nouns)]
+
+
+def _join_same_figures(groups: list[list[int]], claims: list[Claim], meaning: np.ndarray,
+                       nouns) -> list[list[int]]:
+    """Groups that state the very same figure, in sentences `same_claim` takes for one claim,
+    are one group: clustering on whole sentences keeps apart "Danny Green had 14" and "Danny
+    Green (14 points)", though both give one player's points. Only a figure the same in
+    every report is joined, so no conflict is made here."""
+    by_figure: dict[tuple, list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        figures = {_figure(claims[i]) for i in group}
+        if len(figures) == 1:
+            by_figure[figures.pop()].append(index)
+    joined_away: set[int] = set()
+    for indexes in by_figure.values():
+        kept: list[int] = []  # groups that take in others
+        for index in indexes:
+            group = groups[index]
+            home = next((k for k in kept if _one_claim(groups[k], group, claims, meaning, nouns)), None)
+            if home is None:
+                kept.append(index)
+            else:
+                groups[home] = groups[home] + group
+                joined_away.add(index)
+    return [sorted(group) for index, group in enumerate(groups) if index not in joined_away]
+
+
+def _one_claim(first: list[int], second: list[int], claims: list[Claim], meaning: np.ndarray, nouns) -> bool:
+    if {claims[i].article_id for i in first} & {claims[i].article_id for i in second}:
+        return False
+    pairs = [(a, b) for a in first for b in second]
+    return any(same_claim(claims[a], claims[b], meaning[a, b], nouns) for a, b in pairs) \
+        and not any(_differ(claims[a], claims[b]) for a, b in pairs)
+
+
+def _figure(claim: Claim) -> tuple:
+    if claim.kind == "date":
+        return ("date", claim.date, claim.granularity)
+    return (claim.kind, claim.value, claim.value_max, claim.qualifier, unit_family(claim.unit))
 
 
 def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nouns) -> list[list[int]]:
@@ -115,7 +154,7 @@ def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nou
         else:
             home.append(m)
     if len(sets) == 1:
-        return [members]
+        return _by_person(members, claims, meaning)
     # join sets that state one claim; a join is checked against everything already joined,
     # so two sets that plainly differ are never bridged by a third
     parts = [list(indexes) for indexes in sets]
@@ -134,6 +173,31 @@ def _confirmed(members: list[int], claims: list[Claim], meaning: np.ndarray, nou
             if merged:
                 break
     return [sorted(indexes) for indexes in parts]
+
+
+def _by_person(members: list[int], claims: list[Claim], meaning: np.ndarray) -> list[list[int]]:
+    """One figure given to two people ("14 points" for Green and for Lawson) is two claims:
+    a group of agreeing values splits by the person named; a report naming no one joins
+    the person whose reports read most like it."""
+    if claims[members[0]].kind != "quantity":
+        return [members]  # a day is no one's: the people near a date are who acted on it
+    people: list[list[int]] = []
+    unnamed = []
+    for m in members:
+        subject = claims[m].subject
+        if not subject or subject == UNCLEAR:
+            unnamed.append(m)
+            continue
+        home = next((p for p in people if same_person(claims[p[0]].subject, subject)), None)
+        if home is None:
+            people.append([m])
+        else:
+            home.append(m)
+    if len(people) <= 1:
+        return [members]
+    for m in unnamed:
+        max(people, key=lambda p: float(np.mean([meaning[m, other] for other in p]))).append(m)
+    return [sorted(p) for p in people]
 
 
 def _open_ended(claim: Claim) -> bool:
@@ -234,7 +298,7 @@ def _same_noun(a: str, b: str, nouns: dict[str, np.ndarray]) -> bool:
 def _differ(a: Claim, b: Claim) -> bool:
     """Whether two claims plainly say different things: different people, roles, kinds of
     the figure or measures, or a value no report of one thing would give."""
-    if a.subject and b.subject and UNCLEAR not in (a.subject, b.subject) and not same_person(a.subject, b.subject):
+    if _two_people(a, b):
         return True
     if a.kind == "date":
         return False
@@ -244,6 +308,11 @@ def _differ(a: Claim, b: Claim) -> bool:
         return True
     # magnitudes are logarithmic: reports of one quake differ by tenths, not by whole points
     return a.unit == b.unit == "magnitude" and abs((a.value or 0.0) - (b.value or 0.0)) >= 1.0
+
+
+def _two_people(a: Claim, b: Claim) -> bool:
+    return bool(a.subject and b.subject and UNCLEAR not in (a.subject, b.subject)
+                and not same_person(a.subject, b.subject))
 
 
 def _same_measure(a: str | None, b: str | None) -> bool:
@@ -256,7 +325,7 @@ def _same_measure(a: str | None, b: str | None) -> bool:
     return kind_a == kind_b and not (place_a and place_b)
 
 
-def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: np.ndarray) -> list[list[Claim]]:
+def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: np.ndarray) -> list[list[int]]:
     """An article saying two things in one group keeps the one closest to the others;
     the rest stand alone."""
     by_article: dict[int, list[int]] = defaultdict(list)
@@ -268,7 +337,7 @@ def _one_claim_per_article(members: list[int], claims: list[Claim], similarity: 
         best = max(indexes, key=lambda i: similarity[i, others].mean() if others else 0.0)
         keep.append(best)
         alone.extend(i for i in indexes if i != best)
-    return [[claims[i] for i in sorted(keep)]] + [[claims[i]] for i in alone]
+    return [sorted(keep)] + [[i] for i in alone]
 
 
 def similarity_matrix(claims: Sequence[Claim], vectors: SentenceVectors, nouns: dict[str, np.ndarray]) -> np.ndarray:

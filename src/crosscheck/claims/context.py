@@ -166,7 +166,11 @@ def same_person(a: str | None, b: str | None) -> bool:
         return True  # "Kimani Gray" and "Kimani Kiki Gray"; a lone "Gray" could be any Gray
     # "Duncan Rait" and "Duncan Raite": the same names, one letter apart; not "Mahnefah Gray"
     # and "Kimani Gray", who are two people of one family
-    return len(tokens_a) == len(tokens_b) and all(_one_edit(x, y) for x, y in zip(tokens_a, tokens_b))
+    if len(tokens_a) == len(tokens_b) and all(_one_edit(x, y) for x, y in zip(tokens_a, tokens_b)):
+        return True
+    # "Mo Cheeks" and "Maurice Cheeks", "Alexis" and "Alexandros Grigoropoulos": a short form of
+    # the same first name (its initial) with the same family name
+    return len(tokens_a) == len(tokens_b) == 2 and tokens_a[1] == tokens_b[1] and tokens_a[0][0] == tokens_b[0][0]
 
 
 def _one_edit(a: str, b: str) -> bool:
