@@ -133,10 +133,14 @@ _CAPITALISED_WORD_BEFORE = re.compile(r"\b[A-Z][\w.]*\s+\Z")  # "USA Today", "Ru
 # "twenty-five years ", "Wednesday, the ") is well inside it.
 _LOOKBACK = 40
 # A weekday told in the future tense ("is to be voted on Thursday", "will meet on
-# Friday") is the coming one, not the last one.
+# Friday") or as a fixture ("plays at Seattle on Saturday") is the coming one, not the
+# last one.
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|shall|(?:is|are)\s+(?:to|due|set|scheduled|expected|planned|slated)|to\s+be|"
-    r"plans?\s+to|scheduled|upcoming)\b[^.;:]*\Z", re.I)
+    r"plans?\s+to|scheduled|upcoming|looming)\b[^.;:]*\Z"
+    # a fixture told in the present tense, in the same clause: "New Orleans plays at Seattle
+    # on Saturday", "the trial begins Monday"
+    r"|\b(?:plays|begins|opens|faces|hosts|visits|starts|resumes|kicks\s+off)\b[^.;:,]{0,40}\Z", re.I)
 
 
 @dataclass(slots=True)

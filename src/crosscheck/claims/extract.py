@@ -149,7 +149,7 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
 
 
 # "a five-time All-Star", "a two-term senator": a number that names a kind of person, not a figure
-_LABEL_AFTER = re.compile(r"-(?:time|term|star|seat|member|man|woman|point|game|year-long)\b", re.I)
+_LABEL_AFTER = re.compile(r"-(?:time|term|star|point|game|year-long)\b", re.I)
 
 
 _SAID_ON = re.compile(rf"\b(?P<verb>{'|'.join(sorted(_REPORTING))})\s+(?:on\s+)?\Z", re.I)
