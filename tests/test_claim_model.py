@@ -302,6 +302,9 @@ def test_a_weekday_in_the_future_tense_is_the_coming_one():
     text = "The bill is to be voted on Thursday. The army attacked on Thursday."
     found = extract_dates(text, split_sentences(text), date(2026, 3, 10))  # a Tuesday
     assert [d.value for d in found] == [date(2026, 3, 12), date(2026, 3, 5)]
+    fixtures = "Kesswick plays at Orvanne on Saturday. The trial begins Monday. He plays well, and lost on Saturday."
+    found = extract_dates(fixtures, split_sentences(fixtures), date(2026, 3, 10))
+    assert [d.value for d in found] == [date(2026, 3, 14), date(2026, 3, 16), date(2026, 3, 7)]
 
 
 def test_an_undated_article_is_anchored_by_its_own_dateline():
