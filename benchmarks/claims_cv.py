@@ -25,6 +25,8 @@ GRID = {"quantity_threshold": [0.35, 0.4, 0.45, 0.5], "date_threshold": [0.35, 0
 
 
 def _stories(engine) -> list[tuple]:
+    from crosscheck.claims import copies_of
+
     found = []
     for story in engine.stories():
         members = engine.store.story_members(story.id)
@@ -50,7 +52,7 @@ def _fold_gold(gold: bc.Gold, keep) -> bc.Gold:
 
 def main() -> None:
     from crosscheck import Engine
-    from crosscheck.claims import AlignConfig, copies_of, cross_check
+    from crosscheck.claims import AlignConfig, cross_check
 
     with tempfile.TemporaryDirectory() as tmp, Engine(str(Path(tmp) / "dev.db")) as engine:
         rows = [json.loads(line) for line in ECB_DEV.read_text().splitlines()]
