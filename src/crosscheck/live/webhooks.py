@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ..errors import FetchFailed
 from ..ingest.errors import InputError
 from ..ingest.urls import USER_AGENT, Resolver, check_url, system_resolver
 
@@ -30,7 +31,7 @@ class DeliveryRound:
     pending: int = 0  # still queued after the pass, due now or later
 
 
-class DeliveryError(RuntimeError):
+class DeliveryError(FetchFailed):
     """A webhook did not accept an alert; the message says why."""
 
 

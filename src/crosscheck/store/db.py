@@ -20,10 +20,11 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import Integer, String, cast, create_engine, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ArgumentError
 
+from ..errors import NotFound, StoreError
 from ..ingest.normalize import canonical_url
 from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
@@ -38,8 +39,6 @@ ENV_VAR = "CROSSCHECK_DB"
 OUTLET_RESCAN = 1000  # see Store.outlets
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or used; the message says which and why."""
 
 
 def resolve_db_url(value: str | None = None) -> str:
@@ -56,13 +55,17 @@ def resolve_db_url(value: str | None = None) -> str:
 
 
 class Store:
-    def __init__(self, db: str | None = None):
+    def __init__(self, db: str | None = None, *, create: bool = True):
+        """`create=False` (commands that only read) refuses a store that does not exist yet
+        instead of creating an empty one: a mistyped --db is an error, not an empty table."""
         self.url = resolve_db_url(db)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             path = self.url.removeprefix("sqlite:///")
             if path and path != ":memory:" and not Path(path).parent.is_dir():
                 raise StoreError(f"cannot open database {path}: its directory does not exist")
+            if not create and path and path != ":memory:" and not Path(path).is_file():
+                raise NotFound(f"no store at {path} (check --db, or ingest articles into it first)")
         try:
             # Pooled connections also for SQLite: closing the last connection to
             # a WAL database checkpoints it, which made every query pay for one.
@@ -75,6 +78,13 @@ class Store:
         self._claims = None  # see claim_pending
         self._held: set[int] = set()
         self._claim_space = 0
+        if not create and not self.is_sqlite:
+            try:
+                exists = inspect(self.engine).has_table("meta")
+            except (OperationalError, DatabaseError) as exc:
+                raise StoreError(f"cannot open database {self.url}: {_reason(exc)}") from exc
+            if not exists:
+                raise NotFound(f"no crosscheck store in {self.url} (check --db, or ingest articles into it first)")
         self._migrate()
 
     # -- schema ---------------------------------------------------------------
@@ -375,6 +385,44 @@ class Store:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PLACEMENT_LOCK_KEY})
                 conn.commit()
 
+    def correct_article(self, article_id: int, **fields) -> Article | None:
+        """Set an article's outlet, title or published time (keys of `fields`; a None outlet
+        or title clears it) and count the correction, so that results cached from the old
+        values are rebuilt. None for an unknown article."""
+        row: dict = {}
+        if "outlet" in fields:
+            row["outlet"] = fields["outlet"]
+        if "title" in fields:
+            row.update(title=fields["title"], title_derived=False)
+        if "published" in fields:
+            published, has_time = fields["published"] if fields["published"] else (None, False)
+            row["published"], row["published_utc_offset_min"] = _split_timezone(published)
+            row["published_has_time"] = has_time
+        with self.engine.begin() as conn:
+            before = conn.execute(select(articles.c.title, articles.c.text, articles.c.outlet)
+                                  .where(articles.c.id == article_id)).first()
+            if before is None:
+                return None
+            conn.execute(update(articles).where(articles.c.id == article_id).values(**row))
+            if self.is_sqlite and ("outlet" in row or "title" in row):
+                # the search index holds a copy of the row (external content): out with the old
+                # values, in with the new
+                conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet) "
+                                     "VALUES ('delete', ?, ?, ?, ?)",
+                                     (article_id, before.title or "", before.text, before.outlet or ""))
+                after = conn.execute(select(articles.c.title, articles.c.outlet)
+                                     .where(articles.c.id == article_id)).one()
+                conn.exec_driver_sql("INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (?, ?, ?, ?)",
+                                     (article_id, after.title or "", before.text, after.outlet or ""))
+            _bump(conn, "corrections")
+        return self.get_article(article_id)
+
+    def corrections(self) -> int:
+        """How many article corrections the store has seen (part of every cached result's key)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta.c.value).where(meta.c.key == "corrections")).scalar()
+        return int(value or 0)
+
     def placement_generation(self) -> int:
         """How many placements the store has seen: a process whose count is behind knows
         another one changed stories since it last looked."""
@@ -605,6 +653,14 @@ def _insert_new(conn, table):
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _bump(conn, key: str) -> None:
+    """Add one to a counter in `meta`, atomically (one UPDATE), creating it at 1."""
+    done = conn.execute(update(meta).where(meta.c.key == key)
+                        .values(value=cast(cast(meta.c.value, Integer) + 1, String))).rowcount
+    if not done:
+        conn.execute(insert(meta).values(key=key, value="1"))
 
 
 def _bump_generation(conn) -> None:

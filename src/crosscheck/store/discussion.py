@@ -17,12 +17,13 @@ from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import Conflict
 from .schema import comment_reports, comments, login_attempts, meta, sessions, story_redirects, users
 
-VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
+from ..records import DELETED, HIDDEN, VISIBLE  # noqa: E402,F401  (the statuses a comment can have)
 
 
-class UsernameTaken(ValueError):
+class UsernameTaken(Conflict):
     """An account with this name (ignoring case) already exists."""
 
 
