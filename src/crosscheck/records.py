@@ -6,6 +6,8 @@ Records are frozen so a stage cannot quietly change what another stage produced.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -317,6 +319,28 @@ class Rewrite:
     verbatim: int
 
 
+
+# What a reader comment can be: shown, hidden by a moderator, deleted by its author or a moderator.
+VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictCounts:
+    """A story's figure and date claim groups by verdict: the one count every face shows
+    (statements are listed, not counted)."""
+
+    conflicting: int = 0
+    updated: int = 0
+    corroborated: int = 0
+    single_source: int = 0
+
+    @classmethod
+    def of(cls, groups: Sequence[ClaimGroup]) -> VerdictCounts:
+        counts = Counter(g.verdict for g in groups if g.kind != "statement")
+        return cls(conflicting=counts["conflicting"], updated=counts["updated"],
+                   corroborated=counts["corroborated"], single_source=counts["single_source"])
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     outlets: tuple[OutletCoverage, ...]
@@ -339,6 +363,7 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...]
     background: tuple[BriefSentence, ...]
     coverage: Coverage
+    verdicts: VerdictCounts = field(default_factory=lambda: VerdictCounts())
 
 
 def plain(value):

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from ..records import Article
 
 # Canonical name -> other ways articles write it (domains included).
 KNOWN_OUTLETS: dict[str, tuple[str, ...]] = {
@@ -123,3 +127,32 @@ def normalize_outlet(name: str, known: Mapping[str, str] | Iterable[str] = ()) -
     if OUTLET_WORDS.search(cleaned):
         return re.sub(r"^the\s+", "", cleaned, flags=re.I), True
     return cleaned, False
+
+
+def source_label(article: Article) -> str:
+    """What a reader calls an article's source, never a placeholder: its outlet; else its
+    URL's host (a known outlet's name for a known host: "apnews.com" is AP News); else the
+    file it was read from or the id its row gave ("000_9f3f.txt", "wire.jsonl:12")."""
+    if article.outlet and article.outlet.strip():
+        return article.outlet.strip()
+    host = (urlsplit(article.url).hostname or "") if article.url else ""
+    if host:
+        host = host.removeprefix("www.")
+        known = _alias_table().get(host.casefold())
+        return known or host
+    if article.external_id:
+        return article.external_id  # a file's name, or the id a JSON row gave itself
+    if article.source:
+        if "://" in article.source:
+            return urlsplit(article.source).hostname or article.source
+        return PurePath(article.source).name
+    return article.title or "untitled source"
+
+
+def source_key(article: Article) -> str:
+    """One outlet however it is named: "NDTV", "ndtv.com" and "www.ndtv.com" are one. Articles
+    without an outlet or URL are each their own source (their file)."""
+    label = source_label(article)
+    if article.outlet or article.url:
+        return squash(label) or label.casefold()
+    return "file:" + label

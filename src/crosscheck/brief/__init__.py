@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..records import Article, Briefing, ClaimGroup, SentenceReuse, TimelineEvent
+from ..records import Article, Briefing, ClaimGroup, SentenceReuse, TimelineEvent, VerdictCounts
 from .coverage import coverage
 from .keypoints import background, disagreements, key_points
 from .summarize import clean_for_display, story_sentences, summarize, to_brief_sentence
@@ -46,6 +46,7 @@ def build_briefing(story_id: int, headline: str, articles: Mapping[int, Article]
         timeline=top_events,
         background=tuple(background(timeline, items, articles)),
         coverage=coverage(articles, reuse, citations, derived_from),
+        verdicts=VerdictCounts.of(groups),
     )
 
 

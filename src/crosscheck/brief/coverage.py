@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from ..analyze.outlets import source_key, source_label
 from ..records import Article, Coverage, OutletCoverage, Rewrite, SentenceReuse
 
 
 def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
              citations: Sequence[tuple[int, str, str, int]], derived_from: Mapping[int, set[int]]) -> Coverage:
-    by_outlet: dict[str, list[Article]] = defaultdict(list)
+    by_outlet: dict[str, list[Article]] = defaultdict(list)  # one outlet however it is named
     for article in articles.values():
-        by_outlet[article.outlet or f"article {article.id}"].append(article)
+        by_outlet[source_key(article)].append(article)
     outlets = []
-    for outlet, items in by_outlet.items():
+    for items in by_outlet.values():
+        outlet = source_label(min(items, key=lambda a: a.id))
         dated = sorted(a.published_iso() for a in items if a.published)
         outlets.append(OutletCoverage(outlet=outlet, articles=len(items), first=dated[0] if dated else None,
                                       last=dated[-1] if dated else None,
@@ -24,13 +26,14 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     pairs: dict[tuple[int, int], list[SentenceReuse]] = defaultdict(list)
     for r in reuse:
         pairs[(r.article_id, r.source_id)].append(r)
-    rewrites = [Rewrite(article_id=a, outlet=articles[a].outlet, source_id=s, source_outlet=articles[s].outlet,
+    rewrites = [Rewrite(article_id=a, outlet=source_label(articles[a]), source_id=s,
+                        source_outlet=source_label(articles[s]),
                         sentences=len(rows), verbatim=sum(r.kind == "verbatim" for r in rows))
                 for (a, s), rows in sorted(pairs.items()) if a in articles and s in articles]
     cited = Counter(source for _, source, kind, _ in {(a, s, k, n) for a, s, k, n in citations} if kind == "outlet")
     derivative = tuple(sorted(a for a in articles if derived_from.get(a)))
     independent = tuple(sorted(a for a in articles if a not in derivative))
-    listing = tuple({"id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
+    listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": a.url,
                      "published": a.published_iso()}
                     for a in sorted(articles.values(), key=lambda a: (a.published_iso() or "9999", a.id)))
     return Coverage(outlets=tuple(outlets), rewrites=tuple(rewrites), most_cited=tuple(cited.most_common(10)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from ..records import BriefSentence, Briefing, TimelineEvent, plain
@@ -22,7 +22,7 @@ def to_json(briefing: Briefing) -> str:
 
 
 def _source(s: BriefSentence) -> str:
-    return s.outlet or f"article {s.article_id}"
+    return s.outlet or f"#{s.article_id}"
 
 
 def _when(event: TimelineEvent) -> str:
@@ -107,7 +107,7 @@ def _badge(text: str | None, css: str = "") -> str:
 
 def coverage_chart(b: Briefing) -> str:
     """Articles per outlet by date: one row per outlet, one dot per article."""
-    dated = [(a["outlet"] or f"article {a['id']}", a["published"][:10]) for a in b.coverage.articles
+    dated = [(a["outlet"], a["published"][:10]) for a in b.coverage.articles
              if a["published"]]
     if not dated:
         return "<p class=meta>No article in this story carries a publication date.</p>"
@@ -143,22 +143,67 @@ def coverage_chart(b: Briefing) -> str:
     return "".join(parts)
 
 
+_VERDICT_COLOURS = {"corroborated": "#2f8f46", "single_source": "#b58900", "conflicting": "#c0392b",
+                    "updated": "#1c5fb8"}
+OWN_SPAN_BEFORE = timedelta(days=45)  # a story's events may come a few weeks before its first report
+OWN_SPAN_AFTER = timedelta(days=30)
+
+
 def timeline_chart(b: Briefing) -> str:
+    """The story's own events on an axis over their span, the events of other times (an
+    earlier quake, a treaty signed years before) set apart at the edges, and a legend."""
     if not b.timeline:
         return ""
     events = list(b.timeline)
-    first, last = events[0].date.toordinal(), events[-1].date.toordinal()
+    reported = sorted(a["published"][:10] for a in b.coverage.articles if a["published"])
+    if reported:
+        lo = date.fromisoformat(reported[0]) - OWN_SPAN_BEFORE
+        hi = date.fromisoformat(reported[-1]) + OWN_SPAN_AFTER
+    else:  # no article says when it was published: the latest events are the story's own
+        hi = max(e.date for e in events)
+        lo = hi - OWN_SPAN_BEFORE - OWN_SPAN_AFTER
+    own = [e for e in events if lo <= e.date <= hi] or events
+    earlier = [e for e in events if e.date < own[0].date]
+    later = [e for e in events if e.date > own[-1].date]
+    width, height = 730, 84
+    left = 10 + (110 if earlier else 0)
+    right = width - 10 - (110 if later else 0)
+    first, last = own[0].date.toordinal(), own[-1].date.toordinal()
     span = max(1, last - first)
-    width, height = 730, 60
-    colours = {"corroborated": "#2f8f46", "single_source": "#b58900", "conflicting": "#c0392b"}
     parts = [f"<svg role=img aria-label=\"Timeline\" id=timeline-chart viewBox=\"0 0 {width} {height}\" "
-             f"width=\"100%\"><line x1=10 x2=\"{width - 10}\" y1=30 y2=30 stroke=\"#99a3b3\"/>"]
-    for event in events:
-        cx = 10 + (event.date.toordinal() - first) / span * (width - 20)
-        parts.append(f"<circle cx=\"{cx:.1f}\" cy=30 r=6 fill=\"{colours[event.verdict]}\">"
-                     f"<title>{escape(_when(event))}: {escape(event.label)}</title></circle>")
-    parts.append(f"<text x=10 y=55>{escape(_when(events[0]))}</text>"
-                 f"<text x=\"{width - 10}\" y=55 text-anchor=end>{escape(_when(events[-1]))}</text></svg>")
+             f"width=\"100%\"><line x1={left} x2=\"{right}\" y1=30 y2=30 stroke=\"#99a3b3\"/>"]
+
+    def dot(event: TimelineEvent, cx: float) -> str:
+        return (f"<circle cx=\"{cx:.1f}\" cy=30 r=6 fill=\"{_VERDICT_COLOURS.get(event.verdict, '#667')}\">"
+                f"<title>{escape(_when(event))}: {escape(event.label)}</title></circle>")
+
+    def x_of(event: TimelineEvent) -> float:  # one day alone sits in the middle of its axis
+        return (left + right) / 2 if last == first else left + (event.date.toordinal() - first) / span * (right - left)
+
+    for event in own:
+        parts.append(dot(event, x_of(event)))
+    for side, items, x, anchor in (("earlier", earlier, 10, "start"), ("later", later, width - 10, "end")):
+        if items:
+            edge = left if side == "earlier" else right
+            parts.append(f"<line x1={x + (6 if side == 'earlier' else -6)} x2={edge} y1=30 y2=30 stroke=\"#c5ccd8\" "
+                         f"stroke-dasharray=\"3 3\"/>")
+            gap = min(12.0, 90.0 / len(items))  # every event keeps its dot, however many
+            for index, event in enumerate(items if side == "earlier" else reversed(items)):
+                parts.append(dot(event, x + (6 + gap * index if side == "earlier" else -6 - gap * index)))
+            span_text = _when(items[0]) if len(items) == 1 else f"{_when(items[0])}–{_when(items[-1])}"
+            parts.append(f"<text x={x} y=55 text-anchor={anchor}>{escape(side)}: {escape(span_text)}</text>")
+    if last == first:
+        parts.append(f"<text x=\"{x_of(own[0]):.1f}\" y=55 text-anchor=middle>{escape(_when(own[0]))}</text>")
+    else:
+        parts.append(f"<text x={left} y=55>{escape(_when(own[0]))}</text>"
+                     f"<text x=\"{right}\" y=55 text-anchor=end>{escape(_when(own[-1]))}</text>")
+    x = 10
+    for verdict in [v for v in _VERDICT_COLOURS if any(e.verdict == v for e in events)]:
+        words = verdict.replace("_", "-")
+        parts.append(f"<rect x={x} y=69 width=10 height=10 rx=5 fill=\"{_VERDICT_COLOURS[verdict]}\"/>"
+                     f"<text x={x + 14} y=78>{escape(words)}</text>")
+        x += 24 + 7 * len(words)
+    parts.append("</svg>")
     return "".join(parts)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..claims.verdicts import independent_sources
+from ..analyze.outlets import source_label
 from ..records import Article, BriefSentence
 
 SUPPORT_COSINE = 0.7  # a sentence of another article that says much the same thing
@@ -120,8 +121,8 @@ def summarize(items: Sequence[StorySentence], articles: Mapping[int, Article], w
 
 
 def source_of(article: Article) -> str:
-    """The name a reader sees for where an article comes from: its outlet, else "article N"."""
-    return article.outlet or f"article {article.id}"
+    """The name a reader sees for where an article comes from (analyze.outlets.source_label)."""
+    return source_label(article)
 
 
 def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], label: str | None = None,
@@ -131,5 +132,5 @@ def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], labe
     if also is None:
         also = tuple(sorted({source_of(articles[a]) for a in item.supporters} - {source_of(article)}))
     return BriefSentence(text=clean_for_display(item.text), source_text=item.text, article_id=article.id,
-                         outlet=article.outlet, url=article.url, title=article.title,
+                         outlet=source_label(article), url=article.url, title=article.title,
                          published=article.published_iso(), also=also, label=label)

@@ -22,7 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 
+from ..analyze.outlets import source_key, source_label
 from ..records import Article, Claim, ClaimGroup, Evidence, SentenceReuse, Side
+from .context import UNCLEAR
 from .extract import same_words
 from .values import agree
 
@@ -42,12 +44,11 @@ def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Artic
 
     by_outlet: dict[str, int] = {}
     for a in article_ids:
-        outlet = (articles[a].outlet or "").casefold()
-        if outlet:
-            if outlet in by_outlet:
-                union(a, by_outlet[outlet])
-            else:
-                by_outlet[outlet] = a
+        outlet = source_key(articles[a])
+        if outlet in by_outlet:
+            union(a, by_outlet[outlet])
+        else:
+            by_outlet[outlet] = a
         for source in derived_from.get(a, ()):
             if source in parent:
                 union(a, source)
@@ -112,7 +113,7 @@ def _judge_one(group: Sequence[Claim], articles: Mapping[int, Article],
     kind = group[0].kind
     ordered = sorted(group, key=lambda c: (_published_key(articles[c.article_id]), c.article_id))
     evidence = tuple(_evidence(c, articles[c.article_id], derived_from) for c in ordered)
-    outlets = tuple(dict.fromkeys(e.outlet or f"article {e.article_id}" for e in evidence))
+    outlets = tuple(dict.fromkeys(e.outlet for e in evidence))
     sides = _sides(ordered, articles) if verdict in ("conflicting", "updated") else ()
     return ClaimGroup(id=_group_id(group), kind=kind, about=_about(group), verdict=verdict, evidence=evidence,
                       independent_sources=len(sources), outlets=outlets, values=_values(group),
@@ -176,7 +177,7 @@ def _sides(claims: Sequence[Claim], articles: Mapping[int, Article]) -> tuple[Si
         if value in neutral:
             continue
         article = articles[claim.article_id]
-        who = article.outlet or f"article {article.id}"
+        who = source_label(article)
         if claim.attributed_to:
             who += f" (citing {', '.join(claim.attributed_to)})"
         names, ids = by_value.setdefault(value, ([], []))
@@ -236,23 +237,54 @@ def _date_text(claim: Claim) -> str:
     return claim.date.isoformat()
 
 
+_MEASURE_WORDS = {"depth": "depth", "distance": "distance", "height": "height", "length": "length", "fall": "fall"}
+# Counted nouns a role ("killed", "injured", "rescued") can belong to; "buildings killed" cannot
+_PEOPLE = frozenset("""
+people persons person others men women children residents individuals civilians adults passengers soldiers troops
+survivors victims students workers crew miners protesters demonstrators refugees migrants patients pilgrims
+tourists fans officers police firefighters rebels militants fighters prisoners inmates hostages climbers
+villagers pupils teenagers journalists staff employees
+""".split())
+
+
 def _about(group: Sequence[Claim]) -> str:
+    """What a group is about, as a reader would say it: "people killed", "age of Kimani Gray",
+    "distance from Manokwari (km)", "date: ratified", with the names its sentences share."""
     first = group[0]
     actors = []
     for claim in group:
         for actor in claim.actors:
             if actor not in actors:
                 actors.append(actor)
-    who = f" ({', '.join(actors[:3])})" if actors else ""
     # the words most of the outlets use, not whichever claim happens to come first
     verb = _most_common(c.event_word.lower() for c in group if c.event_word)
+    owner = _most_common(c.subject for c in group if c.subject and c.subject != UNCLEAR)
     if first.kind == "quantity":
         thing = _most_common(c.noun for c in group if c.noun) or _most_common(c.unit for c in group if c.unit)
-        return f"{thing or 'figure'}{' ' + verb if verb else ''}{who}"
-    if first.kind == "date":
-        return f"{verb or 'event'}{who}"
-    words = first.text.split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+        role = _most_common(c.role for c in group if c.role)
+        measure = _most_common(c.measure for c in group if c.measure)
+        unit = _most_common(c.unit for c in group if c.unit)
+        if unit == "age":
+            label = f"age of {owner}" if owner else "age"
+        elif measure:
+            kind, _, place = measure.partition(":")
+            label = _MEASURE_WORDS.get(kind, kind) + (f" from {place.title()}" if place else "") + \
+                (f" ({unit})" if unit else "")
+        elif role and role != "population" and (not thing or thing.lower() in _PEOPLE):
+            label = f"{thing or 'people'} {role}"
+        elif role == "population":
+            label = "population"
+        else:
+            label = f"{thing or 'figure'}{' ' + verb if verb else ''}"
+        if owner and unit != "age":
+            label += f", {owner}"
+    elif first.kind == "date":
+        label = f"date: {verb}" if verb else "date"
+    else:
+        words = first.text.split()
+        return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    shown = [a for a in actors if a != owner][:3]
+    return label + (f" ({', '.join(shown)})" if shown else "")
 
 
 def _most_common(values) -> str | None:
@@ -262,7 +294,7 @@ def _most_common(values) -> str | None:
 
 def _evidence(claim: Claim, article: Article, derived_from: Mapping[int, set[int]]) -> Evidence:
     return Evidence(
-        article_id=claim.article_id, outlet=article.outlet, title=article.title, url=article.url,
+        article_id=claim.article_id, outlet=source_label(article), title=article.title, url=article.url,
         published=article.published_iso(), sentence=claim.text, value_text=claim.value_text,
         value=claim.value, value_max=claim.value_max, qualifier=claim.qualifier,
         date=_date_text(claim) if claim.date else None, granularity=claim.granularity,

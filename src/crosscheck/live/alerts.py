@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
+from ..analyze.outlets import source_label
 from ..records import Article, ClaimGroup, Evidence
 
 SNAPSHOT_VERSION = 1
@@ -26,7 +27,7 @@ def story_snapshot(members: Sequence[int], articles: Mapping[int, Article],
     return {
         "version": SNAPSHOT_VERSION,
         "members": sorted(members),
-        "outlets": sorted({a.outlet for a in articles.values() if a.outlet}),
+        "outlets": sorted({source_label(a) for a in articles.values()}),
         "groups": [{"keys": sorted({_evidence_key(e) for e in g.evidence}), "verdict": g.verdict,
                     "kind": g.kind, "about": g.about} for g in groups],
     }
@@ -42,7 +43,8 @@ def alert_changes(old: dict, new: dict, groups: Sequence[ClaimGroup],
     for outlet in new["outlets"]:
         if outlet not in known_outlets:
             changes.append({"type": "new_outlet", "outlet": outlet, "articles": [
-                _article_ref(articles[a]) for a in new["members"] if a in articles and articles[a].outlet == outlet]})
+                _article_ref(articles[a]) for a in new["members"]
+                if a in articles and source_label(articles[a]) == outlet]})
     old_groups = [(set(g["keys"]), g["verdict"]) for g in old.get("groups", [])]
     for group in groups:
         keys = {_evidence_key(e) for e in group.evidence}

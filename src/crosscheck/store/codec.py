@@ -7,7 +7,8 @@ from datetime import date
 
 from ..records import plain
 from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Coverage, DateMention, Disagreement,
-                       EntityMention, Evidence, OutletCoverage, Quantity, Rewrite, Sentence, TimelineEvent)
+                       EntityMention, Evidence, OutletCoverage, Quantity, Rewrite, Sentence, TimelineEvent,
+                       VerdictCounts)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
@@ -92,4 +93,4 @@ def briefing_from_json(data: str) -> Briefing:
                             for d in raw["disagreements"]),
         timeline=tuple(_timeline_event(t) for t in raw["timeline"]),
         background=tuple(_brief_sentence(s) for s in raw["background"]),
-        coverage=coverage)
+        coverage=coverage, verdicts=VerdictCounts(**raw["verdicts"]))
