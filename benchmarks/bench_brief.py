@@ -237,7 +237,7 @@ def evaluate_story(engine, story_id: int, words: int = BUDGET) -> dict:
     """Every system's summary of one story, measured."""
     members = sorted(engine.store.story_memberships()[story_id])
     articles = engine.store.articles_by_id(members)
-    stored = {a: engine._sentences_of(a) for a in members}
+    stored = {a: engine.sentences.of(a) for a in members}
     stored = {a: s for a, s in stored.items() if s is not None}
     texts = {a: tuple(s.sentences) for a, s in stored.items()}
     outlets = {a: articles[a].outlet for a in members}

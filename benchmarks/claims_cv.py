@@ -34,12 +34,12 @@ def _stories(engine) -> list[tuple]:
         analyses = engine.store.analyses_by_id(members)
         vectors = {}
         for member in members:
-            sentences = engine._sentences_of(member)
+            sentences = engine.sentences.of(member)
             for index, vector in enumerate(sentences.vectors):
                 vectors[(member, index)] = vector
         copies = copies_of(engine.store.reuse_among(members))
         found.append(([(articles[m], analyses[m]) for m in members if m in analyses], vectors,
-                      engine._cited(members, articles), copies))
+                      engine.results.cited(members, articles), copies))
     return found
 
 
@@ -70,7 +70,7 @@ def main() -> None:
         for values in itertools.product(*GRID.values()):
             config = AlignConfig(**dict(zip(GRID, values)))
             predicted = [g for items, vectors, cited, copies in stories
-                         for g in cross_check(items, vectors, engine._word_vectors, cited, copies, config)[0]]
+                         for g in cross_check(items, vectors, engine.sentences.word_vectors, cited, copies, config)[0]]
             scores[values] = []
             for fold in folds:
                 def keep(article_id, fold=fold):

@@ -98,7 +98,7 @@ def _through_engine(inputs: list[Path], gold: dict[str, tuple[int, str]], name: 
         # as analysed at placement: the stored ones may have dates re-resolved against the story
         analyses = {i: analyze_article(a, recognizer=engine.recognizer) for i, a in articles.items()}
         ids = sorted(articles)
-        vectors = engine._embed_sentences([[s.text for s in analyses[i].sentences] for i in ids])
+        vectors = engine.sentences.embed([[s.text for s in analyses[i].sentences] for i in ids])
         for article_id, matrix in zip(ids, vectors):
             article = replace(articles[article_id], id=article_id + id_offset)
             topic, story = gold[article.external_id]

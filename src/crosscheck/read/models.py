@@ -1,0 +1,194 @@
+"""Typed read models: what every face (CLI, REST API, web pages, feeds) shows of the store.
+
+Each is built once per request by `read.queries` and rendered as it is, so a number
+shown in two places comes from one computation: a story's article, outlet and
+verdict counts are the same in `crosscheck story`, the API, the story page and the
+briefing. Outlets are named by `analyze.outlets.source_label` everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import Briefing, ClaimGroup, TimelineEvent, VerdictCounts, plain
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story as a list shows it. `outlets` are source labels, one per outlet."""
+
+    id: int
+    title: str
+    articles: int
+    outlets: tuple[str, ...]
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """A story on the home page and in the story list: its summary and verdict counts."""
+
+    summary: StorySummary
+    verdicts: VerdictCounts
+    has_conflicts: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {**plain(self.summary), "outlet_count": len(self.summary.outlets), "verdicts": plain(self.verdicts)}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: int
+    external_id: str | None
+    outlet: str  # the source label: never empty
+    title: str | None
+    published: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    """A story with its articles, entities, dates, reuse and citations; `requested_id` is the
+    id asked for (a merged or split story's old id resolves to this one)."""
+
+    summary: StorySummary
+    requested_id: int
+    verdicts: VerdictCounts
+    articles_detail: tuple[ArticleRow, ...]
+    entities: tuple[dict, ...]
+    dates: tuple[dict, ...]
+    reuse: tuple[dict, ...]
+    near_duplicates: tuple[dict, ...]
+    citations: tuple[dict, ...]
+    moved_out: tuple[dict, ...]
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+    @property
+    def articles(self) -> int:
+        return self.summary.articles
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return self.summary.outlets
+
+    @property
+    def first(self) -> str | None:
+        return self.summary.first
+
+    @property
+    def last(self) -> str | None:
+        return self.summary.last
+
+    def to_json(self) -> dict[str, Any]:
+        return {**plain(self.summary), "outlet_count": len(self.summary.outlets), "requested_id": self.requested_id,
+                "verdicts": plain(self.verdicts), "articles_detail": plain(self.articles_detail),
+                "entities": list(self.entities), "dates": list(self.dates), "reuse": list(self.reuse),
+                "near_duplicates": list(self.near_duplicates), "citations": list(self.citations),
+                "moved_out": list(self.moved_out)}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """Everything the story page shows: the detail, the briefing, the claim groups a reader
+    sees (`shown_groups`) and the timeline."""
+
+    detail: StoryDetail
+    briefing: Briefing
+    groups: tuple[ClaimGroup, ...]  # figures and dates
+    statements: tuple[ClaimGroup, ...]  # statements more than one source makes
+    hidden_statements: int  # single-source statements, left out of the page and the CLI list
+    timeline: tuple[TimelineEvent, ...]
+    reuse: tuple[dict, ...]  # with the two articles' rows
+    citations: tuple[dict, ...]
+    independent: tuple[ArticleRow, ...]
+    derivative: tuple[ArticleRow, ...]
+    entities: tuple[dict, ...]
+
+    @property
+    def id(self) -> int:
+        return self.detail.id
+
+    @property
+    def updated(self) -> str | None:
+        return self.detail.last
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSentenceView:
+    index: int
+    text: str
+    reused_by: tuple[dict, ...]
+    reuses: dict | None
+    verdict: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    title: str | None
+    outlet: str
+    stored_outlet: str | None  # what the article itself says, None when it names none
+    author: str | None
+    url: str | None
+    published: str | None
+    story_id: int | None
+    paragraphs: tuple[tuple[ArticleSentenceView, ...], ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRow:
+    """Per outlet: articles, stories covered, how often first in a story, sentences reused."""
+
+    outlet: str
+    articles: int
+    stories: int
+    first: int
+    reused: int
+    story_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    article_id: int
+    title: str | None
+    outlet: str
+    published: str | None
+    story_id: int | None
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a longer list: `total` items in all, `items` from `offset`."""
+
+    items: tuple
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+
+def shown_groups(groups) -> tuple[tuple[ClaimGroup, ...], tuple[ClaimGroup, ...], int]:
+    """(figure and date groups, statements more than one source makes, single-source statements
+    left out): the claim groups every face lists."""
+    figures = tuple(g for g in groups if g.kind != "statement")
+    statements = tuple(g for g in groups if g.kind == "statement" and g.independent_sources > 1)
+    hidden = sum(1 for g in groups if g.kind == "statement" and g.independent_sources <= 1)
+    return figures, statements, hidden

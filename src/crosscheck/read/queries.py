@@ -1,0 +1,259 @@
+"""Read models built from the store, once per request, for every face.
+
+`Queries` owns the story summaries cache (a summary depends only on its story's
+members, so it is rebuilt only when they change) and asks `results` (the
+cross-check and briefing service) for verdicts, so a story's counts are computed
+in one place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+from ..analyze.outlets import source_key, source_label
+from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, VerdictCounts
+from ..store import Store
+from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletRow, Page, SearchHit, StoryCard,
+                     StoryDetail, StoryPage, StorySummary, shown_groups)
+
+
+class Results(Protocol):
+    def cross_check(self, story_id: int) -> tuple[int, list[ClaimGroup], list[TimelineEvent]] | None: ...
+
+    def briefing(self, story_id: int) -> Briefing | None: ...
+
+
+def representative_title(members: list[Article]) -> str:
+    """The real title whose words the story's other titles share most."""
+    titles = [a.title for a in members if a.title and not a.title_derived] or \
+             [a.title for a in members if a.title]
+    if not titles:
+        return "(untitled)"
+    words = [set(t.lower().split()) for t in titles]
+
+    def shared(i: int) -> float:
+        return sum(len(words[i] & w) / (len(words[i] | w) or 1) for j, w in enumerate(words) if j != i)
+
+    return titles[max(range(len(titles)), key=lambda i: (shared(i), -len(titles[i])))]
+
+
+def summarize_story(story_id: int, members: list[Article]) -> StorySummary:
+    dated = sorted(a.published_iso() for a in members if a.published)
+    outlets = {source_key(a): source_label(a) for a in members}
+    return StorySummary(id=story_id, title=representative_title(members), articles=len(members),
+                        outlets=tuple(sorted(outlets.values())), first=dated[0] if dated else None,
+                        last=dated[-1] if dated else None)
+
+
+def article_row(article: Article) -> ArticleRow:
+    return ArticleRow(id=article.id, external_id=article.external_id, outlet=source_label(article),
+                      title=article.title, published=article.published_iso(), url=article.url)
+
+
+class Queries:
+    def __init__(self, store: Store, results: Results):
+        self.store = store
+        self.results = results
+        # story id -> (its members, their summary), for stories()
+        self._summaries: dict[int, tuple[tuple[int, ...], StorySummary]] = {}
+        self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
+
+    # -- stories ---------------------------------------------------------------------------
+    def stories(self) -> list[StorySummary]:
+        """Every story, the biggest first."""
+        memberships = {story: tuple(members) for story, members in self.store.story_memberships().items()}
+        stale = {story: members for story, members in memberships.items()
+                 if self._summaries.get(story, ((), None))[0] != members}
+        gone = self._summaries.keys() - memberships.keys()
+        if stale or gone or self._ranked is None:
+            articles = self.store.articles_by_id([a for ms in stale.values() for a in ms])
+            for story, members in stale.items():
+                self._summaries[story] = (members, summarize_story(story, [articles[a] for a in members]))
+            for story in gone:
+                del self._summaries[story]
+            self._ranked = sorted((summary for _, summary in self._summaries.values()),
+                                  key=lambda s: (-s.articles, s.id))
+        return list(self._ranked)
+
+    def forget(self, story_ids=None) -> None:
+        """Drop cached summaries (all, or of some stories) after an article was corrected."""
+        for story in (list(self._summaries) if story_ids is None else story_ids):
+            self._summaries.pop(story, None)
+        self._ranked = None
+
+    def card(self, summary: StorySummary) -> StoryCard:
+        checked = self.results.cross_check(summary.id)
+        verdicts = VerdictCounts.of(checked[1]) if checked else VerdictCounts()
+        return StoryCard(summary=summary, verdicts=verdicts, has_conflicts=verdicts.conflicting > 0)
+
+    def story_list(self, *, limit: int = 20, offset: int = 0, order: str = "biggest", since: str | None = None,
+                   until: str | None = None, outlet: str | None = None, conflicts: bool = False,
+                   query: str | None = None) -> Page:
+        """A page of story cards, filtered by date range (a story's last article), outlet, title
+        words and whether it has conflicts, the biggest or the latest first."""
+        stories = self.stories()
+        if order == "latest":
+            stories = sorted(stories, key=lambda s: (s.last or "", s.id), reverse=True)
+        if since:
+            stories = [s for s in stories if s.last and s.last[:10] >= since]
+        if until:
+            stories = [s for s in stories if s.first and s.first[:10] <= until]
+        if outlet:
+            wanted = outlet.casefold()
+            stories = [s for s in stories if any(wanted == o.casefold() for o in s.outlets)]
+        if query:
+            words = query.casefold().split()
+            stories = [s for s in stories if all(w in s.title.casefold() for w in words)]
+        if conflicts:
+            cards = [c for c in (self.card(s) for s in stories) if c.has_conflicts]
+            return Page(items=tuple(cards[offset:offset + limit]), total=len(cards), limit=limit, offset=offset)
+        return Page(items=tuple(self.card(s) for s in stories[offset:offset + limit]), total=len(stories),
+                    limit=limit, offset=offset)
+
+    def story(self, story_id: int) -> StoryDetail | None:
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        members = self.store.story_members(resolved)
+        articles = self.store.articles_by_id(members)
+        ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published_iso() or "", a.id))
+        analyses = self.store.analyses_by_id(members)
+        reuse_counts: dict[tuple[int, int], dict[str, int]] = {}
+        for article_id, source_id, kind, count in self.store.reuse_counts_among(members):
+            counts = reuse_counts.setdefault((article_id, source_id), {"verbatim": 0, "paraphrase": 0})
+            counts[kind] += count
+        dates = []
+        for article in ordered:
+            for d in analyses.get(article.id, Analysis(sentences=())).dates:
+                if d.value is not None:
+                    dates.append({"article_id": article.id, "text": d.text, "date": d.value.isoformat(),
+                                  "granularity": d.granularity, "relative": d.relative, "inferred": d.inferred})
+        checked = self.results.cross_check(resolved)
+        return StoryDetail(
+            summary=summarize_story(resolved, ordered), requested_id=story_id,
+            verdicts=VerdictCounts.of(checked[1]) if checked else VerdictCounts(),
+            articles_detail=tuple(article_row(a) for a in ordered),
+            entities=tuple({"name": n, "label": lab, "articles": c, "mentions": m}
+                           for n, lab, c, m in self.store.story_entities(members)),
+            dates=tuple(dates),
+            reuse=tuple({"article_id": a, "source_id": s, **counts, "sentences": counts["verbatim"] + counts["paraphrase"]}
+                        for (a, s), counts in sorted(reuse_counts.items())),
+            near_duplicates=tuple({"article_id": a, "other_id": o, "similarity": sim}
+                                  for a, o, sim in self.store.near_duplicates_among(members) if o in articles),
+            citations=tuple({"article_id": a, "source": s, "kind": k, "mentions": n}
+                            for a, s, k, n in self.store.citations_of(members)),
+            # where articles that once were here went: the story split, or they fit another better
+            moved_out=tuple({"story_id": to, "articles": ids} for to, ids in self.store.moved_out(resolved).items()),
+        )
+
+    def story_page(self, story_id: int) -> StoryPage | None:
+        detail = self.story(story_id)
+        if detail is None:
+            return None
+        _, groups, timeline = self.results.cross_check(detail.id)
+        briefing = self.results.briefing(detail.id)
+        rows = {a.id: a for a in detail.articles_detail}
+        derivative = set(briefing.coverage.derivative)
+        figures, statements, hidden = shown_groups(groups)
+        return StoryPage(
+            detail=detail, briefing=briefing, groups=figures, statements=statements, hidden_statements=hidden,
+            timeline=tuple(timeline),
+            reuse=tuple({**r, "article": rows.get(r["article_id"]), "source": rows.get(r["source_id"])}
+                        for r in detail.reuse),
+            citations=tuple({**c, "article": rows.get(c["article_id"])} for c in detail.citations
+                            if c["kind"] == "outlet"),
+            independent=tuple(a for a in detail.articles_detail if a.id not in derivative),
+            derivative=tuple(a for a in detail.articles_detail if a.id in derivative),
+            entities=tuple(e for e in detail.entities if e["articles"] > 1)[:20],
+        )
+
+    # -- articles ----------------------------------------------------------------------------
+    def article(self, article_id: int) -> ArticleView | None:
+        article = self.store.get_article(article_id)
+        if article is None:
+            return None
+        analysis = self.store.analysis(article_id)
+        story_id = self.store.story_of([article_id]).get(article_id)
+        reused_by: dict[int, list[dict]] = defaultdict(list)  # sentence -> later articles reusing it
+        reuses: dict[int, dict] = {}  # sentence -> the earlier sentence it reuses
+        claim_sentences: dict[str, str] = {}  # sentence text -> verdict of a claim group it feeds
+        if story_id is not None:
+            members = self.store.story_members(story_id)
+            others = self.store.articles_by_id(members)
+            for r in self.store.reuse_among(members):
+                if r.source_id == article_id:
+                    reused_by[r.source_sentence].append({"article_id": r.article_id, "kind": r.kind,
+                                                         "outlet": source_label(others[r.article_id])})
+                elif r.article_id == article_id:
+                    reuses[r.sentence] = {"article_id": r.source_id, "kind": r.kind,
+                                          "outlet": source_label(others[r.source_id]), "sentence": r.source_sentence}
+            checked = self.results.cross_check(story_id)
+            if checked:
+                for group in checked[1]:
+                    for evidence in group.evidence:
+                        if evidence.article_id == article_id:
+                            claim_sentences[evidence.sentence] = group.verdict
+        paragraphs: list[list[ArticleSentenceView]] = []
+        for sentence in (analysis.sentences if analysis else ()):
+            while len(paragraphs) <= sentence.paragraph:
+                paragraphs.append([])
+            paragraphs[sentence.paragraph].append(ArticleSentenceView(
+                index=sentence.index, text=sentence.text, reused_by=tuple(reused_by.get(sentence.index, [])),
+                reuses=reuses.get(sentence.index), verdict=claim_sentences.get(sentence.text)))
+        return ArticleView(id=article.id, title=article.title, outlet=source_label(article),
+                           stored_outlet=article.outlet, author=article.author, url=article.url,
+                           published=article.published_iso(), story_id=story_id,
+                           paragraphs=tuple(tuple(p) for p in paragraphs if p), text=article.text)
+
+    def article_page(self, limit: int, offset: int) -> Page:
+        rows = self.store.articles(limit=limit, offset=offset)
+        return Page(items=tuple(article_row(a) for a in rows), total=self.store.count_articles(), limit=limit,
+                    offset=offset)
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> Page:
+        """Full-text search over articles, with the story each is in. `total` counts this
+        page and whether there is more: one row past the page is asked for."""
+        hits = self.store.search(query, limit=limit + 1, offset=offset)
+        more = len(hits) > limit
+        hits = hits[:limit]
+        articles = self.store.articles_by_id([a for a, _ in hits])
+        stories = self.store.story_of([a for a, _ in hits])
+        items = tuple(SearchHit(article_id=a, title=articles[a].title, outlet=source_label(articles[a]),
+                                published=articles[a].published_iso(), story_id=stories.get(a), snippet=snippet)
+                      for a, snippet in hits if a in articles)
+        return Page(items=items, total=offset + len(items) + (1 if more else 0), limit=limit, offset=offset)
+
+    # -- outlets -----------------------------------------------------------------------------
+    def outlets(self) -> list[OutletRow]:
+        """Per outlet (one per source_key): articles, stories covered, how often first in a
+        story, how often its sentences were reused."""
+        memberships = self.store.story_memberships()
+        articles = self.store.articles_by_id([a for ms in memberships.values() for a in ms])
+        rows: dict[str, dict] = {}
+        for story_id, members in memberships.items():
+            dated = sorted((articles[m].published_iso() or "9999", m) for m in members if m in articles)
+            first = source_key(articles[dated[0][1]]) if dated and dated[0][0] != "9999" else None
+            for m in members:
+                key = source_key(articles[m])
+                row = rows.setdefault(key, {"outlet": source_label(articles[m]), "articles": 0, "stories": set(),
+                                            "first": 0, "reused": 0})
+                row["articles"] += 1
+                row["stories"].add(story_id)
+            if first:
+                rows[first]["first"] += 1
+            for _, source_id, _, sentences in self.store.reuse_counts_among(members):
+                source = source_key(articles[source_id])
+                if source in rows:
+                    rows[source]["reused"] += sentences
+        return sorted((OutletRow(outlet=r["outlet"], articles=r["articles"], stories=len(r["stories"]),
+                                 first=r["first"], reused=r["reused"], story_ids=tuple(sorted(r["stories"])))
+                       for r in rows.values()), key=lambda r: (-r.articles, r.outlet))
+
+    def outlet(self, name: str) -> tuple[OutletRow, list[StoryCard]] | None:
+        """One outlet (by its label, in any case) and the stories it covered."""
+        row = next((r for r in self.outlets() if r.outlet.casefold() == name.casefold()), None)
+        if row is None:
+            return None
+        summaries = {s.id: s for s in self.stories()}
+        return row, [self.card(summaries[s]) for s in row.story_ids if s in summaries]

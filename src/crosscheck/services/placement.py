@@ -1,0 +1,181 @@
+"""Placing analysed articles in stories, one at a time under the store's placement lock:
+the online clusterer, near-duplicates, sentence reuse, and the dates of undated articles
+(resolved against their story's days)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+
+from ..analyze import ANALYZER_VERSION, own_day, reresolve_dates
+from ..records import Analysis, Article, SentenceReuse
+from ..store import Store
+from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer
+from ..stories.features import ArticleFeatures, build_features, meaning_vector
+from ..stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
+                                  signature_bytes, signature_from_bytes, source_and_derived)
+from .sentences import Sentences
+
+
+class Placement:
+    def __init__(self, store: Store, sentences: Sentences, config: ClusterConfig):
+        self.store = store
+        self.sentences = sentences
+        self.config = config
+        self._clusterer: StoryClusterer | None = None
+        self._generation = -1  # the store's placement_generation the clusterer has seen
+        self._near_index: NearDuplicateIndex | None = None
+        self._published: dict[int, date | None] = {}
+
+    def place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
+        """Place the batch's articles in stories; how many this process placed."""
+        # Analysis runs in parallel across processes; placing in stories is one at a time.
+        placed = 0
+        with self.store.placement_lock():
+            clusterer = self._synced_clusterer()
+            done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
+            for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
+                if article.id not in done:
+                    self._place(article, analysis, vectors, clusterer)
+                    self._generation += 1
+                    placed += 1
+        return placed
+
+    def forget_day(self, article_id: int) -> None:
+        """An article's publication day changed (a correction)."""
+        self._published.pop(article_id, None)
+
+    def _synced_clusterer(self) -> StoryClusterer:
+        """The clusterer, caught up with what other processes stored (call under placement_lock)."""
+        generation = self.store.placement_generation()
+        if self._clusterer is not None and generation != self._generation:
+            self._clusterer.sync(self.store.story_memberships())
+            self._near_index = None  # reloaded from the store when next needed
+        self._generation = generation
+        return self._get_clusterer()
+
+    def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
+        doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.sentences.embedder.dim, np.float32)
+        own = own_day(article, analysis.sentences)
+        self._published[article.id] = own
+        features = build_features(article, analysis, doc_vector)
+        signature = minhash_signature(article.text)
+        change = clusterer.add(features)
+        near_index = self._get_near_index()
+        near = near_index.near(signature, exclude=article.id)
+        near_index.add(article.id, signature)
+
+        anchor, inferred = own, False
+        if anchor is None:
+            anchor = self._story_anchor(change.memberships.get(change.story_id) or
+                                        clusterer.members.get(change.story_id, []), article.id)
+            if anchor is not None:
+                inferred = True
+                analysis = reresolve_dates(article, analysis, anchor, inferred=True)
+        self.sentences.put(ArticleSentences(article.id, article.published,
+                                            tuple(s.text for s in analysis.sentences), vectors))
+        reuse, compared = self.reuse_for(change, article.id, [other for other, _ in near])
+        self.store.save_analysis(article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
+                                 features=_features_json(features), minhash=signature_bytes(signature),
+                                 story_change=change, near=near, reuse=reuse, compared=compared,
+                                 analyzer_version=ANALYZER_VERSION)
+        self._reanchor_undated(change, skip=article.id)
+
+    # -- stories ----------------------------------------------------------------
+    def _get_clusterer(self) -> StoryClusterer:
+        if self._clusterer is None:
+            self._clusterer = StoryClusterer(self.config, self._load_features, self.store.new_story_id)
+            self._clusterer.restore(self.store.story_memberships())
+        return self._clusterer
+
+    def _load_features(self, article_ids: Iterable[int]) -> dict[int, ArticleFeatures]:
+        found = {}
+        for article_id, (vector, data, _) in self.store.features(list(article_ids)).items():
+            found[article_id] = ArticleFeatures(
+                article_id=article_id, vector=vector, entities=data["entities"], terms=data["terms"],
+                numbers=data["numbers"], years=frozenset(data["years"]),
+                day=date.fromisoformat(data["day"]) if data["day"] else None,
+                event=_stored_event(data))
+        return found
+
+    def _published_days(self, article_ids: list[int]) -> dict[int, date | None]:
+        """Each article's own day: its publication day, else its dateline (the anchor stored
+        for it when not inferred from its story)."""
+        missing = [a for a in article_ids if a not in self._published]
+        if missing:
+            anchors = self.store.date_anchors(missing)
+            for article_id, article in self.store.articles_by_id(missing).items():
+                stored, inferred = anchors.get(article_id, (None, True))
+                self._published[article_id] = article.published.date() if article.published else \
+                    (None if inferred else stored)
+        return {a: self._published.get(a) for a in article_ids}
+
+    def _story_anchor(self, members: list[int], article_id: int) -> date | None:
+        """The date an undated article's relative dates resolve against: its story's median day."""
+        days = sorted(d.toordinal() for a, d in self._published_days(members).items() if d and a != article_id)
+        return date.fromordinal(int(statistics.median_low(days))) if days else None
+
+    def _reanchor_undated(self, change: StoryChange, skip: int) -> None:
+        """A story's dated articles changed: re-resolve its undated members' relative dates."""
+        for members in change.memberships.values():
+            undated = [a for a, d in self._published_days(members).items() if d is None and a != skip]
+            if not undated:
+                continue
+            anchor = self._story_anchor(members, skip)
+            if anchor is None:
+                continue
+            stored = self.store.date_anchors(undated)
+            for article_id in undated:
+                anchor = self._story_anchor(members, article_id)
+                if anchor is None or stored.get(article_id, (None,))[0] == anchor:
+                    continue
+                article = self.store.get_article(article_id)
+                analysis = self.store.analysis(article_id)
+                if analysis is not None:
+                    self.store.update_dates(article_id, reresolve_dates(article, analysis, anchor, True),
+                                            anchor, True)
+
+    # -- provenance -------------------------------------------------------------
+    def _get_near_index(self) -> NearDuplicateIndex:
+        if self._near_index is None:
+            self._near_index = NearDuplicateIndex()
+            for article_id, blob in self.store.minhashes().items():
+                self._near_index.add(article_id, signature_from_bytes(blob))
+        return self._near_index
+
+    def reuse_for(self, change: StoryChange, article_id: int,
+                  near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:
+        """Compare every article new to a story with the story's other members (and the new
+        article with its closest near-duplicates), each pair once."""
+        pairs: set[tuple[int, int]] = set()
+        for story, joined in change.joined.items():
+            members = change.memberships.get(story, [])
+            for new in joined:
+                pairs.update((min(new, m), max(new, m)) for m in members if m != new)
+        pairs.update((min(article_id, n), max(article_id, n)) for n in near)
+        pairs -= self.store.compared_among(pairs)
+        self.sentences.load({article for pair in pairs for article in pair})
+        reuse: list[SentenceReuse] = []
+        for first, second in sorted(pairs):
+            a, b = self.sentences.of(first), self.sentences.of(second)
+            if a is None or b is None:
+                continue
+            source, derived = source_and_derived(a, b)
+            reuse.extend(find_reuse(source, derived))
+        return reuse, sorted(pairs)
+
+
+
+def _stored_event(data: dict) -> tuple[tuple[int, int], ...]:
+    """The stored event spans. Features stored before they existed have none, and
+    ArticleFeatures then takes the publication day (as event_spans always includes it)."""
+    return tuple((first, last) for first, last in data.get("event", ()))
+
+
+def _features_json(features: ArticleFeatures) -> dict:
+    return {"entities": features.entities, "terms": features.terms, "numbers": features.numbers,
+            "years": sorted(features.years), "day": features.day.isoformat() if features.day else None,
+            "event": [list(span) for span in features.event]}

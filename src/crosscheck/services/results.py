@@ -1,0 +1,147 @@
+"""A story's cross-check (claim groups, verdicts, timeline) and briefing, computed for one
+story when asked for and stored until the story, its articles' dates or a correction
+change them. Recently used results are kept decoded in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from ..analyze import ANALYZER_VERSION
+from ..analyze.outlets import source_key, squash
+from ..brief import DEFAULT_WORDS, build_briefing
+from ..brief.render import to_json
+from ..claims import copies_of, cross_check
+from ..read.queries import representative_title
+from ..records import Article, Briefing, ClaimGroup, SentenceReuse, TimelineEvent
+from ..store import Store
+from ..store.codec import briefing_from_json, crosscheck_from_json, crosscheck_to_json
+from .sentences import Sentences
+
+CLAIMS_VERSION = 12  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+BRIEF_VERSION = 6  # bump when briefing selection or its JSON changes
+DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
+
+
+class Results:
+    def __init__(self, store: Store, sentences: Sentences):
+        self.store = store
+        self.sentences = sentences
+        # (story id, kind) -> (key, decoded result) for the most recently used stored results
+        self._decoded: OrderedDict[tuple[int, str], tuple[str, Any]] = OrderedDict()
+
+    def forget(self) -> None:
+        """Drop decoded results (their keys would still match after a correction in this process)."""
+        self._decoded.clear()
+
+    def cross_check(self, story_id: int) -> tuple[int, list[ClaimGroup], list[TimelineEvent]] | None:
+        """(resolved story id, claim groups with verdicts, timeline); None for an unknown story.
+
+        Computed for one story only, and cached until that story's articles or
+        their analyses change.
+        """
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        members = self.store.story_members(resolved)  # sorted by id
+        anchors = self.store.date_anchors(members)
+        key = hashlib.sha1(json.dumps([CLAIMS_VERSION, ANALYZER_VERSION, members, self.store.corrections(),
+                                       [str(anchors.get(m)) for m in members]]).encode()).hexdigest()
+        cached = self._stored_result(resolved, "crosscheck", key, crosscheck_from_json)
+        if cached is not None:
+            groups, timeline = cached
+            return resolved, list(groups), list(timeline)
+        articles = self.store.articles_by_id(members)
+        analyses = self.store.analyses_by_id(members)
+        items = [(articles[m], analyses[m]) for m in members if m in analyses]
+        vectors = self.sentences.vectors_of(members)
+        # a figure counts once however often it is copied: independence is judged per
+        # sentence (who copied this sentence) and by credit (who cites whom), not by whether
+        # two articles share some other sentence
+        copies = copies_of(self.store.reuse_among(members))
+        groups, timeline = cross_check(items, vectors, self.sentences.word_vectors, self.cited(members, articles),
+                                       copies)
+        self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
+        return resolved, groups, timeline
+
+    def briefing(self, story_id: int, words: int = DEFAULT_WORDS) -> Briefing | None:
+        """The story's briefing, rebuilt only when the story has changed."""
+        checked = self.cross_check(story_id)
+        if checked is None:
+            return None
+        resolved, groups, timeline = checked
+        members = self.store.story_members(resolved)  # sorted by id
+        key = hashlib.sha1(json.dumps([BRIEF_VERSION, CLAIMS_VERSION, members, words, self.store.corrections(),
+                                       [str(a) for a in self.store.date_anchors(members).values()]])
+                           .encode()).hexdigest()
+        cached = self._stored_result(resolved, f"brief:{words}", key, briefing_from_json)
+        if cached is not None:
+            return cached
+        articles = self.store.articles_by_id(members)
+        sentences: dict[int, tuple[str, ...]] = {}
+        for article_id in members:
+            found = self.sentences.of(article_id)
+            if found is not None:
+                sentences[article_id] = found.sentences
+        reuse = self.store.reuse_among(members)
+        briefing = build_briefing(
+            resolved, representative_title(list(articles.values())), articles, sentences,
+            self.sentences.vectors_of(members), groups, timeline, self.derived_from(members, articles, reuse),
+            reuse, self.store.citations_of(members), words=words)
+        self.store.save_cached(resolved, f"brief:{words}", key, to_json(briefing))
+        return briefing
+
+    def _stored_result(self, story_id: int, kind: str, key: str, decode: Callable[[str], Any]) -> Any:
+        """A story's stored result (store.cached) decoded, or None; recently used ones are kept
+        decoded in memory under the same key, so they are neither read nor parsed again."""
+        held = self._decoded.get((story_id, kind))
+        if held is not None and held[0] == key:
+            self._decoded.move_to_end((story_id, kind))
+            return held[1]
+        data = self.store.cached(story_id, kind, key)
+        if data is None:
+            return None
+        value = decode(data)
+        self._decoded[(story_id, kind)] = (key, value)
+        self._decoded.move_to_end((story_id, kind))
+        while len(self._decoded) > DECODED_RESULTS:
+            self._decoded.popitem(last=False)
+        return value
+
+    def derived_from(self, members: list[int], articles: dict[int, Article],
+                     reuse: list[SentenceReuse]) -> dict[int, set[int]]:
+        """article -> the articles of its story it rewrites or cites (so is not independent of)."""
+        derived = self.cited(members, articles)
+        reused: dict[tuple[int, int], list[SentenceReuse]] = {}
+        for r in reuse:
+            reused.setdefault((r.article_id, r.source_id), []).append(r)
+        for (article_id, source_id), rows in reused.items():
+            # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
+            if len(rows) >= 2 or any(r.kind == "verbatim" for r in rows):
+                derived.setdefault(article_id, set()).add(source_id)
+        return derived
+
+    def cited(self, members: list[int], articles: dict[int, Article]) -> dict[int, set[int]]:
+        """article -> the earlier articles of its story from outlets it credits ("AP reported")."""
+        derived: dict[int, set[int]] = {}
+        by_outlet: dict[str, list[int]] = {}
+        for article in articles.values():
+            if article.outlet or article.url:
+                by_outlet.setdefault(source_key(article), []).append(article.id)
+        for article_id, source, kind, _ in self.store.citations_of(members):
+            if kind != "outlet":
+                continue
+            for cited in by_outlet.get(squash(source), []):
+                if cited != article_id and _not_later(articles[cited], articles[article_id]):
+                    derived.setdefault(article_id, set()).add(cited)
+        return derived
+
+
+def _not_later(cited: Article, citing: Article) -> bool:
+    """Whether `cited` could be the source of `citing`: not published after it."""
+    if cited.published is None or citing.published is None:
+        return True
+    return cited.published.replace(tzinfo=None) <= citing.published.replace(tzinfo=None)
