@@ -17,12 +17,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .analyze.outlets import source_label
 from .brief.render import to_html, to_json, to_markdown
 from .engine import Engine, sample_corpus_path
+from .errors import CrosscheckError, exit_code
 from .ingest import InputError
 from .ingest.decode import DEFAULT_MAX_BYTES
+from .read.format import claims_csv, plural, readable_span, readable_time, rows_csv, verdict_line
+from .read.models import shown_groups
 from .records import IngestReport
-from .store import StoreError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Follow one news story across many outlets.")
@@ -40,10 +43,12 @@ RespectRobots = Annotated[bool, typer.Option(
     "--respect-robots", help="Ask each site's robots.txt first and skip what it disallows")]
 
 
-def _open(db: str | None) -> Engine:
+def _open(db: str | None, *, create: bool = False) -> Engine:
+    """The store at --db. Commands that only read or correct refuse a store that does not
+    exist (a mistyped path); ingest and demo create it."""
     try:
-        return Engine(db)
-    except StoreError as exc:
+        return Engine(db, create=create)
+    except CrosscheckError as exc:
         _fail(str(exc))
 
 
@@ -56,9 +61,9 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    raise typer.Exit(1)
+def _fail(message: str, error: BaseException | None = None) -> None:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True)
+    raise typer.Exit(exit_code(error) if error is not None else 1)
 
 
 @app.command()
@@ -87,7 +92,7 @@ def ingest(
         except (OSError, ValueError, TimeoutError) as exc:
             _fail(f"cannot reach the Dask scheduler {dask} ({exc})")
     try:
-        with _open(db) as engine:
+        with _open(db, create=True) as engine:
             report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
                                            allow_private=allow_private, respect_robots=respect_robots,
                                            dask=client)
@@ -150,7 +155,7 @@ def articles(
         rows = engine.articles(limit=limit, offset=offset)
     if as_json:
         payload = [{
-            "id": a.id, "external_id": a.external_id, "outlet": a.outlet, "url": a.url, "title": a.title,
+            "id": a.id, "external_id": a.external_id, "outlet": source_label(a), "url": a.url, "title": a.title,
             "title_derived": a.title_derived, "author": a.author, "published": a.published_iso(),
             "language": a.language, "words": len(a.text.split()), "source": a.source,
         } for a in rows]
@@ -159,7 +164,7 @@ def articles(
     table = Table("id", "published", "outlet", "title", "words", box=None, header_style="bold")
     for a in rows:
         title = (a.title or "") + (" (derived)" if a.title_derived else "")
-        table.add_row(str(a.id), a.published_iso() or "—", a.outlet or "—", title, str(len(a.text.split())))
+        table.add_row(str(a.id), a.published_iso() or "—", source_label(a), title, str(len(a.text.split())))
     out.print(table)
 
 
@@ -167,18 +172,33 @@ def articles(
 def stories(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Stories per page")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many")] = 0,
+    latest: Annotated[bool, typer.Option("--latest", help="The latest first, not the biggest")] = False,
+    since: Annotated[Optional[str], typer.Option(help="Only stories with an article on or after YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only stories that began on or before YYYY-MM-DD")] = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only stories this outlet covered")] = None,
+    conflicts: Annotated[bool, typer.Option("--conflicts", help="Only stories with conflicting claims")] = False,
+    search: Annotated[Optional[str], typer.Option(help="Only stories whose title has these words")] = None,
 ) -> None:
-    """List stories, the biggest first: id, title, articles, outlets, first and last dates."""
+    """List stories, the biggest first: id, title, articles, outlets, verdict counts, dates."""
     with _open(db) as engine:
-        rows = engine.stories()
+        page = engine.story_list(limit=limit, offset=offset, order="latest" if latest else "biggest",
+                                 since=since, until=until, outlet=outlet, conflicts=conflicts, query=search)
     if as_json:
-        sys.stdout.write(json.dumps([asdict(s) for s in rows], ensure_ascii=False, indent=2) + "\n")
+        payload = {"items": [c.to_json() for c in page.items], "total": page.total, "limit": page.limit,
+                   "offset": page.offset}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "title", "articles", "outlets", "first", "last", box=None, header_style="bold")
-    for s in rows:
-        table.add_row(str(s.id), s.title, str(s.articles), ", ".join(s.outlets) or "—",
-                      (s.first or "—")[:16], (s.last or "—")[:16])
+    table = Table("id", "title", "articles", "outlets", "verdicts", "first", "last", box=None, header_style="bold")
+    for card in page.items:
+        s = card.summary
+        table.add_row(str(s.id), s.title, str(s.articles), str(len(s.outlets)), verdict_line(card.verdicts),
+                      readable_time(s.first), readable_time(s.last))
     out.print(table)
+    if page.next_offset is not None:
+        err.print(f"{page.offset + len(page.items)} of {page.total}; next page: --offset {page.next_offset}",
+                  highlight=False)
 
 
 @app.command()
@@ -193,41 +213,42 @@ def story(
     if detail is None:
         _fail(f"no story {story_id}")
     if as_json:
-        sys.stdout.write(json.dumps(detail, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(detail.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
     _print_story(detail)
 
 
-def _print_story(d: dict) -> None:
-    if d["requested_id"] != d["id"]:
-        out.print(f"(story {d['requested_id']} was merged into story {d['id']})", highlight=False)
-    for moved in d.get("moved_out", []):
+def _print_story(d) -> None:
+    if d.requested_id != d.id:
+        out.print(f"(story {d.requested_id} was merged into story {d.id})", highlight=False)
+    for moved in d.moved_out:
         count = len(moved["articles"])
         out.print(f"({count} article{'' if count == 1 else 's'} once in this story now in story {moved['story_id']}: "
                   f"{', '.join(f'#{a}' for a in moved['articles'])})", highlight=False)
-    out.print(f"[bold]Story {d['id']}: {d['title']}[/bold]")
-    out.print(f"{d['articles']} articles from {len(d['outlets'])} outlets, {d['first'] or '?'} to {d['last'] or '?'}",
-              highlight=False)
-    titles = {a["id"]: f"#{a['id']} {a['outlet'] or '?'}" for a in d["articles_detail"]}
+    out.print(f"[bold]Story {d.id}: {escape(d.title)}[/bold]")
+    out.print(f"{plural(d.articles, 'article')} from {plural(len(d.outlets), 'outlet')}, "
+              f"{readable_span(d.first, d.last)}; {verdict_line(d.verdicts)}", highlight=False)
+    titles = {a.id: f"#{a.id} {a.outlet}" for a in d.articles_detail}
     table = Table("id", "published", "outlet", "title", box=None, header_style="bold", title="Articles")
-    for a in d["articles_detail"]:
-        table.add_row(str(a["id"]), a["published"] or "—", a["outlet"] or "—", a["title"] or "")
+    for a in d.articles_detail:
+        table.add_row(str(a.id), readable_time(a.published), escape(a.outlet), escape(a.title or ""))
     out.print(table)
-    people = [e for e in d["entities"] if e["articles"] > 1 or len(d["articles_detail"]) == 1][:15]
-    out.print("[bold]Entities[/bold]: " + "; ".join(f"{e['name']} ({e['label']}, {e['articles']})" for e in people))
+    people = [e for e in d.entities if e["articles"] > 1 or len(d.articles_detail) == 1][:15]
+    out.print("[bold]Entities[/bold]: " + escape("; ".join(f"{e['name']} ({e['label']}, {e['articles']})"
+                                                          for e in people)))
     days = {}
-    for x in d["dates"]:
+    for x in d.dates:
         days.setdefault((x["date"], x["granularity"]), set()).add(x["article_id"])
     top = sorted(days.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:8]
     out.print("[bold]Dates[/bold]: " + "; ".join(f"{day} ({gran}, {len(ids)} articles)" for (day, gran), ids in top),
               highlight=False)
-    if d["reuse"]:
+    if d.reuse:
         out.print("[bold]Reuse[/bold]")
-        for r in d["reuse"]:
+        for r in d.reuse:
             out.print(f"  {titles.get(r['article_id'])} reuses {r['sentences']} sentences of "
                       f"{titles.get(r['source_id'])} ({r['verbatim']} verbatim, {r['paraphrase']} paraphrased)",
                       highlight=False)
-    cited = [c for c in d["citations"] if c["kind"] == "outlet"]
+    cited = [c for c in d.citations if c["kind"] == "outlet"]
     if cited:
         out.print("[bold]Citations[/bold]")
         for c in cited:
@@ -251,14 +272,27 @@ def claims(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
     kind: Annotated[Optional[str], typer.Option(help="Only quantity, date or statement groups")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also single-source statements (left out, as on "
+                                                          "the story page)")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="text or csv (one row per evidence sentence)")]
+    = "text",
 ) -> None:
-    """The story's claim groups: corroborated, single-source or conflicting, each with its evidence."""
+    """The story's claim groups: corroborated, single-source, conflicting or updated, each with its
+    evidence; the same groups the story page lists."""
     resolved, groups, _ = _cross_check(db, story_id)
-    groups = [g for g in groups if kind is None or g.kind == kind]
     if as_json:
-        sys.stdout.write(json.dumps({"story_id": resolved, "claim_groups": [asdict(g) for g in groups]},
+        sys.stdout.write(json.dumps({"story_id": resolved, "claim_groups": [asdict(g) for g in groups
+                                                                            if kind is None or g.kind == kind]},
                                     ensure_ascii=False, indent=2, default=str) + "\n")
         return
+    figures, statements, hidden = shown_groups(groups)
+    singles = [g for g in groups if g.kind == "statement" and g.independent_sources <= 1]
+    groups = [g for g in [*figures, *statements, *(singles if show_all else [])] if kind is None or g.kind == kind]
+    if format == "csv":
+        sys.stdout.write(claims_csv(resolved, groups))
+        return
+    if format != "text":
+        raise typer.BadParameter(f"unsupported format {format!r}; use text or csv", param_hint="--format")
     for g in groups:
         style = _VERDICT_STYLE[g.verdict]
         joint = " then " if g.verdict == "updated" else " vs "
@@ -271,8 +305,10 @@ def claims(
                   f"— {g.independent_sources} independent source(s)", highlight=False)
         for e in g.evidence:
             derived = f" (rewrites/cites #{', #'.join(map(str, e.derived_from))})" if e.derived_from else ""
-            out.print(f"    #{e.article_id} {e.outlet or '?'}{derived}: “{e.sentence}”", highlight=False,
+            out.print(f"    #{e.article_id} {e.outlet}{derived}: “{e.sentence}”", highlight=False,
                       markup=False)
+    if hidden and not show_all and kind in (None, "statement"):
+        err.print(f"{plural(hidden, 'single-source statement')} not shown (--all shows them)", highlight=False)
 
 
 @app.command()
@@ -295,7 +331,7 @@ def timeline(
         out.print(f"{when:12} [{style}]{event.verdict:13}[/{style}] {escape(f'{event.label}{also}{inferred}')}",
                   highlight=False)
         for e in event.evidence:
-            out.print(f"    #{e.article_id} {e.outlet or '?'}: “{e.sentence}”", highlight=False, markup=False)
+            out.print(f"    #{e.article_id} {e.outlet}: “{e.sentence}”", highlight=False, markup=False)
 
 
 def _format_date(value, granularity: str) -> str:
@@ -334,13 +370,12 @@ def serve(
     """Serve the web app and the REST API (docs at /docs)."""
     import uvicorn
 
-    from .store import StoreError
     from .web import create_app
 
     try:
-        application = create_app(db)
-    except StoreError as exc:
-        _fail(str(exc))
+        application = create_app(db, create=False)
+    except CrosscheckError as exc:
+        _fail(str(exc), exc)
     out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -379,7 +414,7 @@ def watch(
         if listed is None:
             raise typer.BadParameter(f"{item} is neither a feed URL nor a file listing feeds", param_hint="FEEDS")
         urls.extend(listed)
-    with _open(db) as engine:
+    with _open(db, create=True) as engine:
         fetcher = Fetcher(allow_private=allow_private, respect_robots=respect_robots)
         watcher = Watcher(engine, urls, interval=every, max_backoff=longest, fetcher=fetcher)
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -509,20 +544,92 @@ def feed(
 @app.command()
 def export(
     db: DbOption = None,
-    format: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help="jsonl (re-ingestable) or csv (a spreadsheet)")]
+    = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout]")] = None,
 ) -> None:
-    """Export one JSON row per article: id, outlet, url, title, published, author, text, story_id."""
-    if format != "jsonl":
-        raise typer.BadParameter(f"unsupported format {format!r}; use jsonl", param_hint="--format")
+    """Export one row per article: id, outlet, url, title, published, author, text, story_id (CSV
+    adds the source label and leaves out the text). Claims: `crosscheck claims ID --format csv`."""
+    if format not in ("jsonl", "csv"):
+        raise typer.BadParameter(f"unsupported format {format!r}; use jsonl or csv", param_hint="--format")
     with _open(db) as engine:
-        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
-            for row in engine.export_rows():
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if format == "csv":
+                for chunk in rows_csv(EXPORT_CSV_COLUMNS, engine.export_rows()):
+                    handle.write(chunk)
+            else:
+                for row in engine.export_rows():
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
             if output:
                 handle.close()
+
+
+EXPORT_CSV_COLUMNS = ("id", "source_label", "outlet", "url", "title", "published", "author", "story_id")
+
+
+@app.command()
+def article(
+    article_id: Annotated[int, typer.Argument(help="Article id")],
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Correct its outlet (\"\" clears it)")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Correct its title")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Correct when it was published (2024-11-12 or "
+                                                          "2024-11-12T07:29+09:00; \"\" clears it)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """One article, and corrections to it: --outlet, --title, --published. A correction shows at
+    once in its story's counts, claims, briefing and pages."""
+    with _open(db) as engine:
+        if outlet is not None or title is not None or published is not None:
+            try:
+                engine.correct_article(article_id, outlet=outlet, title=title, published=published)
+            except CrosscheckError as exc:
+                _fail(str(exc), exc)
+        view = engine.article_view(article_id)
+    if view is None:
+        _fail(f"no article {article_id}")
+    if as_json:
+        payload = {"id": view.id, "outlet": view.outlet, "stored_outlet": view.stored_outlet, "title": view.title,
+                   "author": view.author, "url": view.url, "published": view.published, "story_id": view.story_id,
+                   "text": view.text}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]#{view.id} {escape(view.title or '(untitled)')}[/bold]")
+    story_note = f" · story {view.story_id}" if view.story_id is not None else ""
+    out.print(escape(f"{view.outlet} · {readable_time(view.published)}{story_note}"), highlight=False)
+    out.print(view.text, markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (full-text)")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Results per page")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """Find stories by title and articles by their words."""
+    with _open(db) as engine:
+        stories = engine.story_list(query=query, limit=limit) if offset == 0 else None
+        hits = engine.search(query, limit=limit, offset=offset)
+    if as_json:
+        payload = {"query": query, "stories": [c.to_json() for c in stories.items] if stories else [],
+                   "articles": [asdict(h) for h in hits.items], "next_offset": hits.next_offset}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for card in (stories.items if stories else ()):
+        s = card.summary
+        out.print(escape(f"story {s.id}: {s.title} ({plural(s.articles, 'article')}, {verdict_line(card.verdicts)})"),
+                  highlight=False)
+    for h in hits.items:
+        where = f" · story {h.story_id}" if h.story_id is not None else ""
+        out.print(escape(f"#{h.article_id} {h.title or '(untitled)'} — {h.outlet} · {readable_time(h.published)}"
+                         f"{where}"), highlight=False)
+        out.print(f"    {h.snippet}", markup=False, highlight=False)
+    if hits.next_offset is not None:
+        err.print(f"more: --offset {hits.next_offset}", highlight=False)
 
 
 @app.command("copy-store")
@@ -533,13 +640,12 @@ def copy_store_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
     """Copy the whole store (--db) into another database, ids and all: move to PostgreSQL as you outgrow SQLite."""
-    from .store import Store
-    from .store.copy import copy_store
+    from .admin import copy_store
 
     try:
-        with Store(db) as source, Store(target) as destination:
+        if True:
             if quiet or not err.is_terminal:
-                copied = copy_store(source, destination)
+                copied = copy_store(db, target)
             else:
                 columns = (TextColumn("[bold]{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                            TimeElapsedColumn())
@@ -551,9 +657,9 @@ def copy_store_command(
                             tasks[table] = bar.add_task(table, total=total)
                         bar.update(tasks[table], completed=done)
 
-                    copied = copy_store(source, destination, progress=advance)
-    except StoreError as exc:
-        _fail(str(exc))
+                    copied = copy_store(db, target, progress=advance)
+    except CrosscheckError as exc:
+        _fail(str(exc), exc)
     out.print(f"copied {copied.get('articles', 0)} articles, {copied.get('stories', 0)} stories "
               f"({sum(copied.values())} rows in {len(copied)} tables) to {target}", highlight=False, markup=False)
 
@@ -568,7 +674,7 @@ def demo(
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     sample = sample_corpus_path()
     out.print(f"Ingesting the bundled sample corpus from {sample}", highlight=False)
-    with _open(str(path)) as engine:
+    with _open(str(path), create=True) as engine:
         report = _ingest_with_progress(engine, [sample], quiet=False)
         _print_report(report)
         found = engine.stories()
@@ -599,8 +705,8 @@ def admin_create_user(
                                                  "line of stdin instead of prompting")] = False,
 ) -> None:
     """Create an account (with --admin, a moderator); the password is prompted for, never an argument."""
-    from .store import Store
-    from .store.discussion import DiscussionStore, UsernameTaken
+    from .admin import create_user
+    from .errors import Conflict
     from .web.security import hash_password, password_problem, username_problem, utcnow
 
     problem = username_problem(username)
@@ -614,15 +720,11 @@ def admin_create_user(
     if problem:
         _fail(problem)
     try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-    try:
-        DiscussionStore(store.engine).create_user(username, hash_password(password), now=utcnow(), is_admin=admin)
-    except UsernameTaken:
+        create_user(db, username, hash_password(password), admin=admin, now=utcnow())
+    except Conflict:
         _fail(f"an account named {username!r} already exists")
-    finally:
-        store.close()
+    except CrosscheckError as exc:
+        _fail(str(exc), exc)
     out.print(f"created {'admin' if admin else 'user'} {username}", highlight=False, markup=False)
 
 
