@@ -11,30 +11,36 @@ import threading
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Form, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
+from ..errors import CrosscheckError, http_status
+from ..read.format import plural, readable_span, readable_time, verdict_line
+from ..records import plain
 from .discussion import Discussion
 from .follows import follows_router, story_follows
-from .security import DiscussionSettings
-from .views import article_view, outlet_rows, story_card, story_view
+from .security import CSRF_HEADER, DiscussionSettings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 API = "/api/v1"
 MAX_PAGE = 100
+STORIES_PER_PAGE = 25
+VERDICTS = ("conflicting", "updated", "corroborated", "single_source")
 
 
 class Site:
     """The engine behind the app; one lock because the engine's caches are not thread-safe."""
 
-    def __init__(self, db: str | None):
-        self.engine = Engine(db)
+    def __init__(self, db: str | None, *, create: bool = True):
+        self.engine = Engine(db, create=create)
         self.lock = threading.RLock()
 
     def __call__(self, method: str, *args, **kwargs):
@@ -42,9 +48,16 @@ class Site:
             return getattr(self.engine, method)(*args, **kwargs)
 
 
+class Correction(BaseModel):
+    outlet: str | None = Field(None, max_length=200, description="The outlet (\"\" clears it)")
+    title: str | None = Field(None, max_length=500)
+    published: str | None = Field(None, max_length=64, description="ISO 8601 or a readable date (\"\" clears it)")
+
+
 def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
-               discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False) -> FastAPI:
-    """The app over the store `db`.
+               discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False,
+               create: bool = True) -> FastAPI:
+    """The app over the store `db` (`create=False`: only an existing store, NotFound otherwise).
 
     secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
     http); None (the default) lets $CROSSCHECK_SECURE_COOKIES (1/0/auto) decide, and "auto"
@@ -53,145 +66,185 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     allow_private_webhooks lets readers' follows POST to loopback and private addresses
     (tests, or a deployment whose readers are all trusted); never on by default.
     """
-    site = Site(db)
+    site = Site(db, create=create)
     app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None,
                   openapi_url=f"{API}/openapi.json",
                   description="Stories, briefings, cross-checked claims and timelines from many outlets.")
     app.state.site = site
     templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart)
+    templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
+    templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line)
     settings = discussion or DiscussionSettings()
     if secure_cookies is not None:
         settings = replace(settings, secure_cookies=secure_cookies)
-    board = Discussion(site.engine.store.engine, settings, resolve_story=site.engine.store.resolve_story)
+    board = Discussion(site("discussion_store"), settings, resolve_story=lambda story_id: site("resolve_story", story_id))
     templates.context_processors.append(board.template_context)
     app.state.discussion = board
 
     def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"request": request, **context}, status_code=status_code)
 
-    # -- errors: JSON under /api, pages elsewhere ----------------------------------------
+    # -- errors: JSON under /api, pages elsewhere; statuses from errors.http_status ----------
+    def error_response(request: Request, status: int, message: str, headers=None):
+        if request.url.path.startswith(API):
+            return JSONResponse({"error": {"status": status, "message": message}}, status_code=status,
+                                headers=headers)
+        return page(request, "error.html", status, status=status, message=message)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith(API):
-            return JSONResponse({"error": {"status": exc.status_code, "message": str(exc.detail)}},
-                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
-        return page(request, "error.html", exc.status_code, status=exc.status_code, message=str(exc.detail))
+        return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(CrosscheckError)
+    async def crosscheck_error(request: Request, exc: CrosscheckError):
+        return error_response(request, http_status(exc), str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        if request.url.path.startswith(API):
-            return JSONResponse({"error": {"status": 422, "message": problems}}, status_code=422)
-        return page(request, "error.html", 422, status=422, message=problems)
+        return error_response(request, 422, problems)
 
-    def story_or_404(story_id: int) -> dict:
-        detail = site("story", story_id)
-        if detail is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return detail
+    def found(value, what: str):
+        if value is None:
+            raise HTTPException(404, f"no {what}")
+        return value
+
+    def page_json(result, convert) -> dict[str, Any]:
+        return {"items": [convert(item) for item in result.items], "total": result.total, "limit": result.limit,
+                "offset": result.offset}
+
+    def admin(request: Request, csrf: str | None) -> dict:
+        account = board.security.account(request)
+        if account is None:
+            raise HTTPException(401, "Sign in as an admin to correct articles.")
+        if not account["is_admin"]:
+            raise HTTPException(403, "Only admins correct articles.")
+        board.security.check_csrf(request, csrf)
+        return account
 
     # -- REST API -------------------------------------------------------------------------
-    def paginate(items: list, limit: int, offset: int) -> dict[str, Any]:
-        return {"items": items[offset:offset + limit], "total": len(items), "limit": limit, "offset": offset}
+    @app.get(f"{API}/stories", tags=["stories"], summary="Stories, the biggest (or latest) first, filtered")
+    def api_stories(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0),
+                    order: str = Query("biggest", pattern="^(biggest|latest)$"),
+                    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    outlet: str | None = Query(None, max_length=200), conflicts: bool = False,
+                    q: str | None = Query(None, max_length=200)):
+        result = site("story_list", limit=limit, offset=offset, order=order, since=since, until=until,
+                      outlet=outlet, conflicts=conflicts, query=q)
+        return page_json(result, lambda card: card.to_json())
 
-    @app.get(f"{API}/stories", tags=["stories"], summary="Stories, the biggest first")
-    def api_stories(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
-        stories = site("stories")
-        page_of = paginate(stories, limit, offset)
-        page_of["items"] = [asdict(s) for s in page_of["items"]]  # convert only the page asked for
-        return page_of
-
-    @app.get(f"{API}/stories/{{story_id}}", tags=["stories"], summary="A story: articles, entities, dates, "
-             "reuse, citations (a merged id redirects)")
+    @app.get(f"{API}/stories/{{story_id}}", tags=["stories"], summary="A story: articles, outlet and verdict "
+             "counts, entities, dates, reuse, citations (a merged id redirects)")
     def api_story(story_id: int):
-        return story_or_404(story_id)
+        return found(site("story", story_id), f"story {story_id}").to_json()
 
     @app.get(f"{API}/stories/{{story_id}}/briefing", tags=["stories"], summary="The story's briefing")
     def api_briefing(story_id: int, words: int = Query(120, ge=20, le=2000)):
-        briefing = site("briefing", story_id, words=words)
-        if briefing is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return asdict(briefing)
-
-    def checked_or_404(story_id: int):
-        checked = site("cross_check", story_id)
-        if checked is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return checked
+        return plain(found(site("briefing", story_id, words=words), f"story {story_id}"))
 
     @app.get(f"{API}/stories/{{story_id}}/claims", tags=["stories"], summary="Claim groups with verdicts")
     def api_claims(story_id: int):
-        resolved, groups, _ = checked_or_404(story_id)
+        resolved, groups, _ = found(site("cross_check", story_id), f"story {story_id}")
         return {"story_id": resolved, "claim_groups": [asdict(g) for g in groups]}
 
     @app.get(f"{API}/stories/{{story_id}}/timeline", tags=["stories"], summary="Dated events in order")
     def api_timeline(story_id: int):
-        resolved, _, events = checked_or_404(story_id)
+        resolved, _, events = found(site("cross_check", story_id), f"story {story_id}")
         return {"story_id": resolved, "events": [asdict(e) for e in events]}
 
     @app.get(f"{API}/articles", tags=["articles"], summary="Stored articles")
     def api_articles(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
-        rows = site("articles", limit=limit, offset=offset)
-        total = site.engine.store.count_articles()
-        return {"items": [_article_json(a) for a in rows], "total": total, "limit": limit, "offset": offset}
+        return page_json(site("article_page", limit, offset), asdict)
 
     @app.get(f"{API}/articles/{{article_id}}", tags=["articles"], summary="One article with its text")
     def api_article(article_id: int):
-        article = site.engine.store.get_article(article_id)
-        if article is None:
-            raise HTTPException(404, f"no article {article_id}")
-        story = site.engine.store.story_of([article_id]).get(article_id)
-        return {**_article_json(article), "text": article.text, "story_id": story}
+        return _article_json(found(site("article_view", article_id), f"article {article_id}"))
 
-    @app.get(f"{API}/search", tags=["search"], summary="Full-text search over articles and their stories")
+    @app.patch(f"{API}/articles/{{article_id}}", tags=["articles"],
+               summary="Correct an article's outlet, title or publication time (admins; session cookie and "
+                       "X-CSRF-Token)")
+    def api_correct(request: Request, article_id: int, data: Correction,
+                    x_csrf_token: str | None = Header(None, alias=CSRF_HEADER)):
+        admin(request, x_csrf_token)
+        site("correct_article", article_id, outlet=data.outlet, title=data.title, published=data.published)
+        return _article_json(site("article_view", article_id))
+
+    @app.get(f"{API}/search", tags=["search"], summary="Stories by title, and articles by full-text search")
     def api_search(q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_PAGE),
                    offset: int = Query(0, ge=0)):
-        return {"query": q, "items": _search(site, q, limit, offset), "limit": limit, "offset": offset}
+        hits = site("search", q, limit, offset)
+        stories = site("story_list", query=q, limit=limit) if offset == 0 else None
+        return {"query": q, "items": [asdict(h) for h in hits.items], "limit": limit, "offset": offset,
+                "next_offset": hits.next_offset,
+                "stories": [card.to_json() for card in stories.items] if stories else []}
 
     @app.get(f"{API}/outlets", tags=["outlets"], summary="What each outlet covered, how often first, reused")
     def api_outlets():
-        with site.lock:
-            return {"items": outlet_rows(site.engine)}
+        return {"items": [asdict(r) for r in site("outlets")]}
+
+    @app.get(f"{API}/outlets/{{name}}", tags=["outlets"], summary="One outlet and the stories it covered")
+    def api_outlet(name: str):
+        row, cards = found(site("outlet", name), f"outlet {name!r}")
+        return {**asdict(row), "stories_detail": [card.to_json() for card in cards]}
 
     # -- pages ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request):
-        with site.lock:
-            stories = site.engine.stories()
-            latest = sorted(stories, key=lambda s: s.last or "", reverse=True)[:20]
-            biggest = stories[:20]
-            cards = {s.id: story_card(site.engine, s) for s in [*latest, *biggest]}
-        return page(request, "home.html", latest=[cards[s.id] for s in latest],
-                    biggest=[cards[s.id] for s in biggest], total=len(stories))
+        latest = site("story_list", order="latest", limit=10)
+        biggest = site("story_list", limit=10)
+        return page(request, "home.html", latest=latest.items, biggest=biggest.items, total=biggest.total)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, offset: int = Query(0, ge=0),
+                     order: str = Query("biggest", pattern="^(biggest|latest)$"),
+                     since: str = Query("", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
+                     until: str = Query("", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
+                     outlet: str = Query("", max_length=200), conflicts: bool = False,
+                     q: str = Query("", max_length=200)):
+        filters = {"order": order, "since": since, "until": until, "outlet": outlet,
+                   "conflicts": "1" if conflicts else "", "q": q}
+        result = site("story_list", limit=STORIES_PER_PAGE, offset=offset, order=order, since=since or None,
+                      until=until or None, outlet=outlet or None, conflicts=conflicts, query=q or None)
+        return page(request, "stories.html", result=result, filters=filters,
+                    query_of=lambda **changes: urlencode({k: v for k, v in {**filters, **changes}.items() if v}))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: int):
-        with site.lock:
-            view = story_view(site.engine, story_id)
-        if view is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return page(request, "story.html", story=view, discussion=board.story_context(request, view["id"]),
-                    follows=story_follows(site, board.security, request, view["id"]))
+    def story_page(request: Request, story_id: int, verdict: str = Query("", pattern="^[a-z_]*$")):
+        view = found(site("story_page", story_id), f"story {story_id}")
+        return page(request, "story.html", story=view, verdict=verdict if verdict in VERDICTS else "",
+                    discussion=board.story_context(request, view.id),
+                    follows=story_follows(site, board.security, request, view.id))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int):
-        with site.lock:
-            view = article_view(site.engine, article_id)
-        if view is None:
-            raise HTTPException(404, f"no article {article_id}")
+        view = found(site("article_view", article_id), f"article {article_id}")
         return page(request, "article.html", article=view)
 
+    @app.post("/articles/{article_id}/correct", include_in_schema=False)
+    def correct_form(request: Request, article_id: int, csrf_token: str = Form(""),
+                     outlet: str = Form("", max_length=200), title: str = Form("", max_length=500),
+                     published: str = Form("", max_length=64)):
+        admin(request, csrf_token)
+        # a blank field leaves that value as it is: clearing one is done through the API
+        site("correct_article", article_id, outlet=outlet or None, title=title or None,
+             published=published or None)
+        return RedirectResponse(f"/articles/{article_id}?notice=corrected", 303)
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = Query("", max_length=200)):
-        results = _search(site, q, 50, 0) if q.strip() else []
-        return page(request, "search.html", q=q, results=results)
+    def search_page(request: Request, q: str = Query("", max_length=200), offset: int = Query(0, ge=0)):
+        hits = site("search", q, 25, offset) if q.strip() else None
+        stories = site("story_list", query=q, limit=25) if q.strip() and offset == 0 else None
+        return page(request, "search.html", q=q, hits=hits, stories=stories)
 
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     def outlets_page(request: Request):
-        with site.lock:
-            rows = outlet_rows(site.engine)
-        return page(request, "outlets.html", outlets=rows)
+        return page(request, "outlets.html", outlets=site("outlets"))
+
+    @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(request: Request, name: str):
+        row, cards = found(site("outlet", name), f"outlet {name!r}")
+        return page(request, "outlet.html", outlet=row, cards=cards)
 
     app.include_router(board.router(page))
     app.include_router(follows_router(site, board.security, allow_private_webhooks=allow_private_webhooks))
@@ -204,17 +257,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     return app
 
 
-def _article_json(article) -> dict:
-    return {"id": article.id, "external_id": article.external_id, "outlet": article.outlet, "url": article.url,
-            "title": article.title, "author": article.author, "published": article.published_iso(),
-            "language": article.language}
-
-
-def _search(site: Site, q: str, limit: int, offset: int) -> list[dict]:
-    with site.lock:
-        hits = site.engine.store.search(q, limit=limit, offset=offset)
-        articles = site.engine.store.articles_by_id([a for a, _ in hits])
-        stories = site.engine.store.story_of([a for a, _ in hits])
-    return [{"article_id": a, "title": articles[a].title, "outlet": articles[a].outlet,
-             "published": articles[a].published_iso(), "story_id": stories.get(a), "snippet": snippet}
-            for a, snippet in hits if a in articles]
+def _article_json(view) -> dict:
+    return {"id": view.id, "outlet": view.outlet, "stored_outlet": view.stored_outlet, "url": view.url,
+            "title": view.title, "author": view.author, "published": view.published, "story_id": view.story_id,
+            "text": view.text}

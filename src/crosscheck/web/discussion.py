@@ -16,9 +16,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.engine import Engine as SqlEngine
 
-from ..store.discussion import DELETED, HIDDEN, VISIBLE, DiscussionStore, UsernameTaken
+from ..errors import Conflict
+from ..records import DELETED, HIDDEN, VISIBLE
 from .security import (CSRF_HEADER, DiscussionSettings, Security, client_ip, hash_password, needs_rehash,
                        password_problem, safe_next, too_many, username_problem, verify_password)
 
@@ -48,10 +48,11 @@ class DiscussionError(Exception):
 class Discussion:
     """The discussion of one app: its store, its security, its routes and its story-page view."""
 
-    def __init__(self, sql_engine: SqlEngine, settings: DiscussionSettings | None = None,
+    def __init__(self, store, settings: DiscussionSettings | None = None,
                  resolve_story: Callable[[int], int | None] | None = None):
+        """`store`: the discussion tables (Engine.discussion_store())."""
         self.settings = settings or DiscussionSettings()
-        self.store = DiscussionStore(sql_engine)
+        self.store = store
         self.security = Security(self.store, self.settings)
         self.resolve_story = resolve_story or (lambda story_id: story_id)
         self.page: Callable[..., HTMLResponse] | None = None  # the app's template renderer
@@ -223,7 +224,7 @@ class Discussion:
                               {"Retry-After": str(wait)})
             try:
                 user = self.store.create_user(username, hash_password(password), now=sec.now())
-            except UsernameTaken:
+            except Conflict:
                 return refuse(409, "That username is taken: choose another.")
             response = RedirectResponse(target, 303)
             sec.start_session(request, response, user)

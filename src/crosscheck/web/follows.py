@@ -112,5 +112,5 @@ def story_follows(site, security: Security, request: Request, story_id: int) -> 
     if account is None:
         return []
     return [follow_json(f) for f in site("follows", user_id=account["id"])
-            if site.engine.store.resolve_story(f.story_id) == story_id]
+            if site("resolve_story", f.story_id) == story_id]
 

@@ -33,7 +33,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request, Response
 
-from ..store.discussion import DiscussionStore
 
 SESSION_COOKIE = "cc_session"
 CSRF_COOKIE = "cc_csrf"
@@ -190,7 +189,8 @@ def _duration(seconds: int) -> str:
 # -- the whole of it, per app ------------------------------------------------------------------
 
 class Security:
-    def __init__(self, store: DiscussionStore, settings: DiscussionSettings):
+    def __init__(self, store, settings: DiscussionSettings):
+        """`store`: the discussion tables (accounts, sessions, login attempts)."""
         self.store = store
         self.settings = settings
         self.secure_cookies = secure_setting(settings.secure_cookies)
