@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -265,3 +268,42 @@ def sync_playwright():
     except ImportError:
         pytest.skip("the playwright package is not installed (it is in the dev extra; `make test` installs it)")
     return sync_playwright
+
+
+@contextlib.contextmanager
+def served_app(app):
+    """`app` served by uvicorn on 127.0.0.1 (a port the OS picks) in a background thread;
+    yields its base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # only a readiness wait, not a measurement
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    assert host == "127.0.0.1"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+class LoopbackOnly:
+    """A Playwright route handler that lets requests to `base` through and refuses (and
+    records) every other."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.refused: list[str] = []
+
+    def __call__(self, route) -> None:
+        if route.request.url.startswith(self.base + "/"):
+            route.continue_()
+        else:
+            self.refused.append(route.request.url)
+            route.abort()

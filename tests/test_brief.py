@@ -118,7 +118,7 @@ def test_key_point_labels_come_from_the_claim_groups(stores, corpus):
 
 
 def test_briefing_is_cached_until_its_story_changes(db_path, monkeypatch):
-    import crosscheck.engine as engine_module
+    import crosscheck.services.results as engine_module
 
     sample = sample_corpus_path()
     with Engine(db_path) as engine:
@@ -135,7 +135,7 @@ def test_briefing_is_cached_until_its_story_changes(db_path, monkeypatch):
 
 
 def test_cli_brief_formats(sample_db, tmp_path):
-    story = str(json.loads(run_cli("stories", "--db", sample_db, "--json").stdout)[0]["id"])
+    story = str(json.loads(run_cli("stories", "--db", sample_db, "--json").stdout)["items"][0]["id"])
     markdown = run_cli("brief", story, "--db", sample_db)
     assert markdown.returncode == 0
     for heading in ("## Key points", "## Summary", "## Disagreements", "## Timeline", "## Coverage"):

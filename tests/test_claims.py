@@ -204,7 +204,7 @@ def test_sample_verdicts_against_the_gold(stores):
 
 
 def test_a_new_article_recomputes_only_its_own_story(db_path, monkeypatch):
-    import crosscheck.engine as engine_module
+    import crosscheck.services.results as engine_module
 
     sample = sample_corpus_path()
     with Engine(db_path) as engine:
@@ -226,7 +226,7 @@ def test_a_new_article_recomputes_only_its_own_story(db_path, monkeypatch):
 def test_cli_claims_and_timeline_json(db_path):
     db = db_path
     assert run_cli("ingest", "--db", db, str(sample_corpus_path() / "wire_feed.jsonl")).returncode == 0
-    story = json.loads(run_cli("stories", "--db", db, "--json").stdout)[0]["id"]
+    story = json.loads(run_cli("stories", "--db", db, "--json").stdout)["items"][0]["id"]
     claims = json.loads(run_cli("claims", str(story), "--db", db, "--json").stdout)
     assert claims["story_id"] == story
     for group in claims["claim_groups"]:
@@ -247,8 +247,8 @@ def test_claim_pairs_compare_only_across_articles_and_within_a_kind(stores):
         members = engine.store.story_members(engine.stories()[0].id)
         articles, analyses = engine.store.articles_by_id(members), engine.store.analyses_by_id(members)
         claims = [c for m in members for c in extract_claims(articles[m], analyses[m])]
-        vectors = {(m, i): v for m in members for i, v in enumerate(engine._sentences_of(m).vectors)}
-        nouns = engine._word_vectors(sorted({c.noun for c in claims if c.noun}))
+        vectors = {(m, i): v for m in members for i, v in enumerate(engine.sentences.of(m).vectors)}
+        nouns = engine.sentences.word_vectors(sorted({c.noun for c in claims if c.noun}))
     similarity = similarity_matrix(claims, vectors, nouns)
     assert similarity == pytest.approx(similarity.T)
     same_article = np.array([[a.article_id == b.article_id for b in claims] for a in claims])

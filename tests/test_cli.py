@@ -28,14 +28,15 @@ def test_export_jsonl_rows_follow_the_documented_schema(db_path, mixed_inputs):
     rows = {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {"story.txt", "row-7", "https://wire.example/second"}
     for row in rows.values():
-        assert set(row) == {"id", "outlet", "url", "title", "published", "author", "text", "story_id"}
+        assert set(row) == {"id", "outlet", "source_label", "url", "title", "published", "author", "text",
+                            "story_id"}
     assert rows["story.txt"]["outlet"] == "Town Paper"  # --outlet fills in what the file lacks
     assert rows["story.txt"]["published"] == "2026-03-06T09:00:00"
     assert all(isinstance(row["story_id"], int) for row in rows.values())
     del rows["row-7"]["story_id"]
     assert rows["row-7"] == {
         "id": "row-7", "outlet": "Wire", "url": "https://wire.example/bridge", "title": "Bridge open",
-        "published": "2026-03-06T10:00:00+01:00", "author": "Ana Ruiz",
+        "published": "2026-03-06T10:00:00+01:00", "author": "Ana Ruiz", "source_label": "Wire",
         "text": "Traffic crossed the bridge again on Friday morning."}
     assert rows["https://wire.example/second"]["outlet"] == "Town Paper"
 
@@ -47,7 +48,8 @@ def test_export_to_file_and_articles_json(db_path, mixed_inputs, tmp_path):
     assert len(out.read_text().splitlines()) == 3
     listed = json.loads(run_cli("articles", "--db", db_path, "--json").stdout)
     assert [a["id"] for a in listed] == [1, 2, 3]
-    assert {a["outlet"] for a in listed} == {None, "Wire", "wire.example"}
+    # an article that names no outlet is named by its file, one from a URL by its host
+    assert {a["outlet"] for a in listed} == {"story.txt", "Wire", "wire.example"}
 
 
 def test_db_from_environment(db_path, mixed_inputs):
@@ -59,7 +61,7 @@ def test_db_from_environment(db_path, mixed_inputs):
 
 @pytest.mark.parametrize("args", [
     ("ingest",),                         # missing PATH
-    ("export", "--format", "csv"),       # unsupported format
+    ("export", "--format", "xml"),       # unsupported format
     ("articles", "--limit", "0"),        # out of range
     ("no-such-command",),
     ("ingest", "--bogus", "x"),

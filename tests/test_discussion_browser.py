@@ -13,15 +13,13 @@ either is missing.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from crosscheck.web import create_app
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, served_app
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -36,24 +34,9 @@ _UNLABELLED_JS = """
 @pytest.fixture(scope="module")
 def served(stores):
     """The app over the sample store, served on 127.0.0.1; yields its base URL."""
-    import uvicorn
-
-    app = create_app(stores.sample())  # default cookie settings: plain http to 127.0.0.1 gets non-Secure cookies
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60  # only a readiness wait, not a measurement
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    host, port = server.servers[0].sockets[0].getsockname()[:2]
-    assert host == "127.0.0.1"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    # default cookie settings: plain http to 127.0.0.1 gets non-Secure cookies
+    with served_app(create_app(stores.sample())) as base:
+        yield base
 
 
 def _accessible(page) -> None:

@@ -17,7 +17,7 @@ def test_no_sentence_is_embedded_twice(tmp_path, db_path):
     with Engine(db_path) as engine:
         encoded: list[str] = []
         real = engine.embedder.encode
-        engine._embedder = type("Counting", (), {
+        engine.sentences._embedder = type("Counting", (), {
             "name": real.__self__.name, "dim": real.__self__.dim, "vector_key": real.__self__.vector_key,
             "encode": lambda self, texts, batch_size=64: (encoded.extend(texts), real(texts))[1]})()
         engine.ingest([tmp_path / "a.txt"])

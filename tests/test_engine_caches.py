@@ -34,7 +34,7 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
         assert reader.briefing(story) == expected_brief
         assert reader.cross_check(story) == expected_checked
         assert expected_brief.articles > old_brief.articles  # the ferry story grew: not the cached one
-        assert reader.story(story)["id"] == resolved
+        assert reader.story(story).id == resolved
 
 
 def test_cached_results_are_not_shared_mutable_lists(db_path):
@@ -79,7 +79,7 @@ def test_reuse_partners_outside_the_sentence_cache_are_read_together(stores):
     last = next(p for p in files if str(p) == sources[derived])
     with Engine(stores.empty()) as cold:
         assert cold.ingest([p for p in files if p != last]).ok
-        cold._sentence_cache.clear()  # as after thousands of other articles
+        cold.sentences._cache.clear()  # as after thousands of other articles
         reads = []
         original = cold.store.sentence_texts
         cold.store.sentence_texts = lambda ids: reads.append(sorted(ids)) or original(ids)

@@ -175,9 +175,9 @@ def test_a_split_story_says_where_its_articles_went(db_path, tmp_path):
                 story_id=new_story, memberships={story: members[:-1], new_story: [leaving]},
                 created=[new_story], moved=[(story, new_story, [leaving])]), now=datetime(2026, 1, 1))
         detail = engine.story(story)
-        assert detail["id"] == story and detail["articles"] == len(members) - 1
-        assert detail["moved_out"] == [{"story_id": new_story, "articles": [leaving]}]
-        assert engine.story(new_story)["articles"] == 1  # both ids keep working
+        assert detail.id == story and detail.articles == len(members) - 1
+        assert detail.moved_out == ({"story_id": new_story, "articles": [leaving]},)
+        assert engine.story(new_story).articles == 1  # both ids keep working
     # every face says it: the CLI, the story page and the API
     shown = run_cli("story", str(story), "--db", db_path)
     assert shown.returncode == 0, shown.stderr

@@ -51,7 +51,7 @@ def test_copy_keeps_every_row_and_the_copy_works(stores, other_backend, tmp_path
     with Engine(other_backend) as copy:
         assert [(s.id, s.articles, s.title) for s in copy.stories()] == expected_stories
         assert copy.story(story_id) == expected_story
-        word = expected_story["title"].split()[0]
+        word = expected_story.title.split()[0]
         assert copy.store.search(word), f"full-text search found nothing for {word!r} in the copy"
         # ids go on after the copied ones: nothing new may take an id the source handed out
         newest_story = max(r[0] for r in before["stories"])

@@ -49,16 +49,16 @@ def test_undated_seed_resolves_on_monday_against_its_story(seeded):
 
 def test_seed_entity_aliases_are_one_entity_each(seeded):
     story = seeded.story(seeded.stories()[0].id)
-    names = {e["name"] for e in story["entities"]}
+    names = {e["name"] for e in story.entities}
     assert "Kim Jong Un" in names and "Kim Jong-un" not in names
     assert "North Korea" in names and not names & {"DPRK", "Democratic People's Republic of Korea"}
-    kim = next(e for e in story["entities"] if e["name"] == "Kim Jong Un")
+    kim = next(e for e in story.entities if e["name"] == "Kim Jong Un")
     assert kim["articles"] >= 4  # 003 writes "Kim Jong-un", the others "Kim Jong Un"
 
 
 def test_seed_citations_to_ap_and_ndtv(seeded):
     story = seeded.story(seeded.stories()[0].id)
-    cited = {c["source"] for c in story["citations"] if c["kind"] == "outlet"}
+    cited = {c["source"] for c in story.citations if c["kind"] == "outlet"}
     assert {"AP News", "NDTV"} <= cited
 
 
@@ -134,8 +134,8 @@ def test_merged_story_ids_redirect(db_path):
                                                                redirects={gone: keep}), now=_now())
         assert engine.store.resolve_story(gone) == keep
         detail = engine.story(gone)
-        assert detail["id"] == keep and detail["requested_id"] == gone
-        assert detail["articles"] == len(merged)
+        assert detail.id == keep and detail.requested_id == gone
+        assert detail.articles == len(merged)
 
 
 def _now():
