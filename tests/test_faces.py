@@ -137,3 +137,41 @@ def test_faces_never_import_the_store():
                 parts = name.split(".")
                 assert "store" not in parts or (level == 0 and parts[0] != "crosscheck"), \
                     f"{path.name} imports {'.' * level}{name}"
+
+
+def test_only_an_admin_corrects_an_article_over_the_web(stores):
+    from datetime import datetime
+
+    from crosscheck.web.security import hash_password
+
+    db = stores.seeds()
+    client = TestClient(create_app(db, secure_cookies=False))
+    assert client.patch("/api/v1/articles/1", json={"outlet": "X"}).status_code == 401
+    store = client.app.state.discussion.store
+    password = "a long enough passphrase 1"
+    store.create_user("editor", hash_password(password), now=datetime(2026, 1, 1), is_admin=True)
+    store.create_user("reader", hash_password(password), now=datetime(2026, 1, 1), is_admin=False)
+
+    def signed_in(name: str) -> tuple[TestClient, str]:
+        browser = TestClient(client.app)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/signin").text).group(1)
+        response = browser.post("/signin", data={"username": name, "password": password, "csrf_token": token,
+                                                 "next": "/"}, follow_redirects=False)
+        assert response.status_code == 303, response.text[:300]
+        return browser, browser.get("/api/v1/session").json()["csrf_token"]
+
+    reader, reader_token = signed_in("reader")
+    assert reader.patch("/api/v1/articles/1", json={"outlet": "X"},
+                        headers={"X-CSRF-Token": reader_token}).status_code == 403
+    editor, editor_token = signed_in("editor")
+    assert editor.patch("/api/v1/articles/1", json={"outlet": "X"}).status_code == 403  # no CSRF token
+    response = editor.patch("/api/v1/articles/1", json={"outlet": "Kesh Standard", "published": "2024-11-12"},
+                            headers={"X-CSRF-Token": editor_token})
+    assert response.status_code == 200 and response.json()["outlet"] == "Kesh Standard"
+    bad = editor.patch("/api/v1/articles/1", json={"published": "someday"}, headers={"X-CSRF-Token": editor_token})
+    assert bad.status_code == 422 and "published" in bad.json()["error"]["message"]
+    assert editor.patch("/api/v1/articles/999", json={"outlet": "X"},
+                        headers={"X-CSRF-Token": editor_token}).status_code == 404
+    page = editor.get("/articles/1").text
+    assert 'action="/articles/1/correct"' in page and "Kesh Standard" in page
+    assert 'action="/articles/1/correct"' not in reader.get("/articles/1").text
