@@ -126,8 +126,10 @@ def serve_site(site: NewsSite) -> _Server:
 def serve_webhook(hook: Webhook) -> _Server:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            hook.attempts.append({"delivery": self.headers.get("X-Crosscheck-Delivery"), "body": body})
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.loads(raw)
+            hook.attempts.append({"delivery": self.headers.get("X-Crosscheck-Delivery"), "body": body, "raw": raw,
+                                  "signature": self.headers.get("X-Crosscheck-Signature")})
             failing = len(hook.attempts) <= hook.fail_first
             if not failing:
                 hook.received.append(body)

@@ -170,8 +170,9 @@ class Engine:
 
     # -- follows, alerts, feeds, export ---------------------------------------------
     def follow(self, story_id: int, webhook: str, *, user_id: int | None = None,
-               allow_private: bool = False) -> Follow:
-        return self.following.follow(story_id, webhook, user_id=user_id, allow_private=allow_private)
+               allow_private: bool = False, checked: bool = False) -> Follow:
+        return self.following.follow(story_id, webhook, user_id=user_id, allow_private=allow_private,
+                                     checked=checked)
 
     def unfollow(self, follow_id: int, *, user_id: int | None = None) -> bool:
         return self.live.remove_follow(follow_id, user_id=user_id)

@@ -11,11 +11,12 @@ and by content type.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -50,6 +51,10 @@ def forbidden_reason(address: str) -> str | None:
                          ("is_reserved", "reserved"), ("is_private", "private")):
         if getattr(ip, flag):
             return reason
+    # only global addresses pass: a list of blocked ranges always misses one (100.64.0.0/10,
+    # carrier-grade NAT, is where some clouds keep their metadata service)
+    if not ip.is_global:
+        return "non-global (special-purpose)"
     return None
 
 
@@ -68,7 +73,16 @@ class Fetched:
         return self.status == 304
 
 
-def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # whitespace and control characters: never part of a URL
+
+
+def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> str:
+    """The address `url` may be connected to: its host resolved once, and every address it
+    resolves to checked (unless private ones are allowed). InputError otherwise. Connecting
+    anywhere but this address would let a host that answers "public" to the check and
+    "127.0.0.1" to the connection through (DNS rebinding), so `pinned` connects to it."""
+    if _CONTROL.search(url):
+        raise InputError(f"malformed URL {url[:200]!r} (it contains a space or a control character)")
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -78,13 +92,39 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
         raise InputError(f"unsupported URL scheme {parts.scheme or '(none)'!r}: only http and https")
     if not parts.hostname:
         raise InputError("URL has no host")
-    if allow_private:
-        return
-    for address in resolve(parts.hostname, port):
-        reason = forbidden_reason(address)
-        if reason:
-            raise InputError(f"refusing to fetch from {reason} address {address} ({parts.hostname}); "
-                             f"use --allow-private to allow it")
+    addresses = resolve(parts.hostname, port)
+    if not addresses:
+        raise InputError(f"cannot resolve host {parts.hostname!r}")
+    if not allow_private:
+        for address in addresses:
+            reason = forbidden_reason(address)
+            if reason:
+                raise InputError(f"refusing to fetch from {reason} address {address} ({parts.hostname}); "
+                                 f"use --allow-private to allow it")
+    return addresses[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A request to a checked URL, aimed at the checked address: the URL with the address as
+    its host, the Host header and (for https) the TLS server name of the original host, so
+    virtual hosts and certificates work as for the name."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, str]
+
+
+def pinned(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> Pinned:
+    address = check_url(url, allow_private=allow_private, resolve=resolve)
+    parts = urlsplit(url)
+    host = f"[{address.split('%', 1)[0]}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    name = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    host_header = f"{name}:{parts.port}" if parts.port else name
+    target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    return Pinned(url=target, headers={"Host": host_header},
+                  extensions={"sni_hostname": parts.hostname} if parts.scheme == "https" else {})
 
 
 def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
@@ -100,9 +140,10 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
                                **(headers or {})}) as client:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private=allow_private, resolve=resolve)
+            target = pinned(current, allow_private=allow_private, resolve=resolve)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream("GET", target.url, headers=target.headers,
+                                   extensions=target.extensions) as response:
                     if response.status_code == 304:  # before redirects: httpx counts 304 as one
                         return Fetched(url=current, content_type="", body=b"", status=304,
                                        etag=response.headers.get("etag"),

@@ -1,11 +1,16 @@
 """POST an alert to a webhook: the same SSRF guard as fetching, a few quick retries.
 
 A delivery that still fails is not dropped: the caller keeps it in the outbox
-and tries again later (retry_delay), for as long as the follow exists.
+and tries again later (retry_delay), for as long as the follow exists. So a
+delivery may arrive more than once: each carries X-Crosscheck-Delivery (the same
+id on every attempt) for the receiver to drop repeats, and X-Crosscheck-Signature,
+an HMAC-SHA256 of the body under the follow's secret, for it to check the sender.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +19,7 @@ import httpx
 
 from ..errors import FetchFailed
 from ..ingest.errors import InputError
-from ..ingest.urls import USER_AGENT, Resolver, check_url, system_resolver
+from ..ingest.urls import USER_AGENT, Resolver, check_url, pinned, system_resolver
 
 TIMEOUT = 10.0
 QUICK_RETRY_PAUSES = (0.5, 2.0)  # between the attempts of one round
@@ -44,21 +49,29 @@ def check_webhook(url: str, *, allow_private: bool = False, resolve: Resolver = 
     check_url(url, allow_private=allow_private, resolve=resolve)
 
 
+def signature(secret: str, body: bytes) -> str:
+    """The X-Crosscheck-Signature of a body: "sha256=" and the hex HMAC-SHA256 under the follow's
+    secret. A receiver computes the same over the raw body and compares in constant time."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
 def post_alert(url: str, body: bytes, *, delivery_id: int, allow_private: bool = False,
                resolve: Resolver = system_resolver, transport: httpx.BaseTransport | None = None,
-               timeout: float = TIMEOUT) -> None:
+               timeout: float = TIMEOUT, secret: str | None = None) -> None:
     """One POST; DeliveryError unless the webhook answers 2xx. Redirects are not followed:
     a webhook that moved is a failure to report, not a hop to an unchecked address."""
     try:
-        check_webhook(url, allow_private=allow_private, resolve=resolve)
+        target = pinned(url, allow_private=allow_private, resolve=resolve)  # the address checked is the one used
     except InputError as exc:
         raise WebhookRefused(str(exc)) from exc
     headers = {"User-Agent": USER_AGENT, "Content-Type": "application/json",
-               "X-Crosscheck-Delivery": str(delivery_id)}
+               "X-Crosscheck-Delivery": str(delivery_id), **target.headers}
+    if secret:
+        headers["X-Crosscheck-Signature"] = signature(secret, body)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
-            response = client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as exc:
+            response = client.post(target.url, content=body, headers=headers, extensions=target.extensions)
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise DeliveryError(f"cannot reach {url} ({type(exc).__name__}: {exc})") from exc
     if not 200 <= response.status_code < 300:
         raise DeliveryError(f"HTTP {response.status_code} from {url}")

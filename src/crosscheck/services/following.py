@@ -4,6 +4,7 @@ article export."""
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -32,17 +33,19 @@ class Following:
 
     # -- follows and alerts -------------------------------------------------------
     def follow(self, story_id: int, webhook: str, *, user_id: int | None = None,
-               allow_private: bool = False) -> Follow:
+               allow_private: bool = False, checked: bool = False) -> Follow:
         """Follow a story: its webhook gets an alert when the story gains an outlet or a
         conflict, or a claim's verdict changes. NotFound for an unknown story, InputError
-        for a webhook that is not a public http(s) URL (unless private ones are allowed)."""
+        for a webhook that is not a public http(s) URL (unless private ones are allowed);
+        `checked`: the caller has just checked it (each delivery checks it again anyway)."""
         resolved = self.store.resolve_story(story_id)
         if resolved is None:
             raise NotFound(f"no story {story_id}")
-        check_webhook(webhook, allow_private=allow_private)
+        if not checked:
+            check_webhook(webhook, allow_private=allow_private)
         snapshot, _, _ = self._story_snapshot(resolved)
         return self.live.add_follow(resolved, webhook, snapshot=snapshot, now=utcnow(), user_id=user_id,
-                                    allow_private=allow_private)
+                                    allow_private=allow_private, secret=secrets.token_urlsafe(32))
 
     def _story_snapshot(self, story_id: int) -> tuple[dict, list[ClaimGroup], dict[int, Article]]:
         resolved, groups, _ = self.results.cross_check(story_id)
@@ -78,8 +81,11 @@ class Following:
         for delivery in self.live.deliveries(due_at=utcnow()):
             body = json.dumps({"delivery_id": delivery.id, **json.loads(delivery.payload)},
                               ensure_ascii=False).encode("utf-8")
-            attempts, error = deliver(delivery.webhook, body, delivery_id=delivery.id,
-                                      allow_private=delivery.allow_private, sleep=sleep, **post_options)
+            try:
+                attempts, error = deliver(delivery.webhook, body, delivery_id=delivery.id, secret=delivery.secret,
+                                          allow_private=delivery.allow_private, sleep=sleep, **post_options)
+            except Exception as exc:  # noqa: BLE001  one reader's broken webhook must not stop the others'
+                attempts, error = 1, f"{type(exc).__name__}: {exc}"
             total = delivery.attempts + attempts
             if error is None:
                 self.live.mark_delivered(delivery.id, now=utcnow(), attempts=total)

@@ -37,6 +37,7 @@ class Follow:
     allow_private: bool
     snapshot: dict
     created_at: datetime
+    secret: str | None = None  # the key its deliveries are signed with (shown to the follower once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class Delivery:
     next_attempt: datetime
     delivered_at: datetime | None
     last_error: str | None
+    secret: str | None = None
 
 
 class LiveStore:
@@ -87,11 +89,12 @@ class LiveStore:
 
     # -- follows --------------------------------------------------------------------
     def add_follow(self, story_id: int, webhook: str, *, snapshot: dict, now: datetime,
-                   user_id: int | None = None, allow_private: bool = False) -> Follow:
+                   user_id: int | None = None, allow_private: bool = False, secret: str | None = None) -> Follow:
         with self.engine.begin() as conn:
             follow_id = conn.execute(insert(follows).values(
                 story_id=story_id, webhook=webhook, user_id=user_id, allow_private=allow_private,
-                snapshot=_snapshot_json(snapshot), created_at=now).returning(follows.c.id)).scalar_one()
+                snapshot=_snapshot_json(snapshot), created_at=now, secret=secret)
+                .returning(follows.c.id)).scalar_one()
         return self.follow(follow_id)
 
     def follow(self, follow_id: int) -> Follow | None:
@@ -139,7 +142,7 @@ class LiveStore:
     # -- deliveries -----------------------------------------------------------------
     def deliveries(self, *, pending_only: bool = False, due_at: datetime | None = None,
                    follow_id: int | None = None) -> list[Delivery]:
-        query = (select(alert_deliveries, follows.c.webhook, follows.c.allow_private)
+        query = (select(alert_deliveries, follows.c.webhook, follows.c.allow_private, follows.c.secret)
                  .join(follows, follows.c.id == alert_deliveries.c.follow_id).order_by(alert_deliveries.c.id))
         if pending_only or due_at is not None:
             query = query.where(alert_deliveries.c.delivered_at.is_(None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint)
+                        MetaData, String, Table, Text, UniqueConstraint, inspect)
 from sqlalchemy.engine import Connection
 
 metadata = MetaData()
@@ -287,6 +287,7 @@ follows = Table(
     Column("allow_private", Boolean, nullable=False, default=False),  # only the CLI can set it
     Column("snapshot", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    Column("secret", Text),  # signs each delivery (HMAC-SHA256); None for follows made before version 8
     Index("ix_follows_story", "story_id"),
 )
 
@@ -316,6 +317,13 @@ V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articl
 # A new database is created from the tables above (plus CREATE_EXTRA), stamped
 # with the latest version, so a step only has to be right for upgrading.
 # Add a step with explicit DDL (op on the connection) whenever a table changes.
+def _v8_follow_secrets(conn: Connection) -> None:
+    """Deliveries are signed with a secret per follow. A store that gained the follows table in
+    this same upgrade (created_all at version 5) has the column already."""
+    if "secret" not in {c["name"] for c in inspect(conn).get_columns("follows")}:
+        conn.exec_driver_sql("ALTER TABLE follows ADD COLUMN secret TEXT")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: metadata.create_all(conn, tables=[articles]),
     2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
@@ -324,6 +332,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: lambda conn: metadata.create_all(conn, tables=V5_TABLES),
     6: lambda conn: (metadata.create_all(conn, tables=V6_TABLES), _pg_full_text(conn)),
     7: lambda conn: metadata.create_all(conn, tables=[story_moves]),
+    8: lambda conn: _v8_follow_secrets(conn),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.
