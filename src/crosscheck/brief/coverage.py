@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from ..analyze.outlets import source_key, source_label
+from ..links import safe_url
 from ..records import Article, Coverage, OutletCoverage, Rewrite, SentenceReuse
 
 
@@ -33,7 +34,7 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     cited = Counter(source for _, source, kind, _ in {(a, s, k, n) for a, s, k, n in citations} if kind == "outlet")
     derivative = tuple(sorted(a for a in articles if derived_from.get(a)))
     independent = tuple(sorted(a for a in articles if a not in derivative))
-    listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": a.url,
+    listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": safe_url(a.url),
                      "published": a.published_iso()}
                     for a in sorted(articles.values(), key=lambda a: (a.published_iso() or "9999", a.id)))
     return Coverage(outlets=tuple(outlets), rewrites=tuple(rewrites), most_cited=tuple(cited.most_common(10)),

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 from html import escape
 
+from ..links import safe_url
 from ..records import BriefSentence, Briefing, TimelineEvent, plain
 
 JSON_SCHEMA_VERSION = 1
@@ -32,52 +33,58 @@ def _when(event: TimelineEvent) -> str:
 
 # -- Markdown ---------------------------------------------------------------------
 
+def _md(text: str | None) -> str:
+    """Article words in Markdown: raw HTML in a title or a sentence stays text, never markup."""
+    return escape(text or "", quote=False)
+
+
 def _md_link(s: BriefSentence) -> str:
-    name = _source(s)
-    target = s.url or f"#article-{s.article_id}"
-    also = f" (also {', '.join(s.also)})" if s.also else ""
-    return f"[{name}]({target}){also}"
+    name = _md(_source(s))
+    target = safe_url(s.url) or f"#article-{s.article_id}"
+    also = f" (also {_md(', '.join(s.also))})" if s.also else ""
+    return f"[{name}](<{target}>){also}"
 
 
 def to_markdown(b: Briefing) -> str:
-    lines = [f"# {b.headline}", "",
+    lines = [f"# {_md(b.headline)}", "",
              f"*Story {b.story_id}: {b.articles} articles from {len(b.coverage.outlets)} outlets. "
              f"Every sentence below is quoted from the article it links to.*", "", "## Key points", ""]
     for point in b.key_points:
-        label = f" **[{point.label}]**" if point.label else ""
-        lines.append(f"- {point.text}{label} — {_md_link(point)}")
+        label = f" **[{_md(point.label)}]**" if point.label else ""
+        lines.append(f"- {_md(point.text)}{label} — {_md_link(point)}")
     lines += ["", "## Summary", ""]
-    lines += [f"{s.text}{' **[' + s.label + ']**' if s.label else ''} — {_md_link(s)}  " for s in b.summary]
+    lines += [f"{_md(s.text)}{' **[' + _md(s.label) + ']**' if s.label else ''} — {_md_link(s)}  " for s in b.summary]
     if b.disagreements:
         lines += ["", "## Disagreements", ""]
         for d in b.disagreements:
             joint = " then " if d.verdict == "updated" else " vs "
-            sides = joint.join(f"{value} ({', '.join(outlets)})" for value, outlets, _ in d.sides)
-            lines.append(f"- **{d.about}**{' (updated)' if d.verdict == 'updated' else ''}: {sides}")
+            sides = joint.join(f"{_md(value)} ({_md(', '.join(outlets))})" for value, outlets, _ in d.sides)
+            lines.append(f"- **{_md(d.about)}**{' (updated)' if d.verdict == 'updated' else ''}: {sides}")
     if b.timeline:
         lines += ["", "## Timeline", ""]
         for event in b.timeline:
-            outlets = ", ".join(event.outlets)
-            also = f" (also given: {', '.join(event.alternatives)})" if event.alternatives else ""
+            outlets = _md(", ".join(event.outlets))
+            also = f" (also given: {_md(', '.join(event.alternatives))})" if event.alternatives else ""
             inferred = " (date inferred)" if event.inferred else ""
-            lines.append(f"- **{_when(event)}**{inferred} {event.label} — {event.verdict.replace('_', ' ')}; "
-                         f"{outlets}{also}: “{event.evidence[0].sentence}”")
+            lines.append(f"- **{_when(event)}**{inferred} {_md(event.label)} — {event.verdict.replace('_', ' ')}; "
+                         f"{outlets}{also}: “{_md(event.evidence[0].sentence)}”")
     if b.background:
         lines += ["", "## Background", ""]
-        lines += [f"- {s.label}: {s.text} — {_md_link(s)}" for s in b.background]
+        lines += [f"- {_md(s.label)}: {_md(s.text)} — {_md_link(s)}" for s in b.background]
     c = b.coverage
     lines += ["", "## Coverage", "", "| outlet | articles | first | last |", "|---|---|---|---|"]
-    lines += [f"| {o.outlet} | {o.articles} | {o.first or '—'} | {o.last or '—'} |" for o in c.outlets]
+    lines += [f"| {_md(o.outlet)} | {o.articles} | {o.first or '—'} | {o.last or '—'} |" for o in c.outlets]
     lines += ["", f"{len(c.independent)} independent and {len(c.derivative)} derivative articles."]
     if c.rewrites:
         lines += ["", "Reuse:"]
-        lines += [f"- #{r.article_id} {r.outlet or ''} reuses {r.sentences} sentences of #{r.source_id} "
-                  f"{r.source_outlet or ''} ({r.verbatim} verbatim)" for r in c.rewrites]
+        lines += [f"- #{r.article_id} {_md(r.outlet)} reuses {r.sentences} sentences of #{r.source_id} "
+                  f"{_md(r.source_outlet)} ({r.verbatim} verbatim)" for r in c.rewrites]
     if c.most_cited:
-        lines += ["", "Most cited: " + ", ".join(f"{name} ({n})" for name, n in c.most_cited)]
+        lines += ["", "Most cited: " + ", ".join(f"{_md(name)} ({n})" for name, n in c.most_cited)]
     lines += ["", "### Articles", ""]
-    lines += [f"- <a id=\"article-{a['id']}\"></a>#{a['id']} {a['outlet'] or '?'}, {a['published'] or 'undated'}: "
-              + (f"[{a['title']}]({a['url']})" if a["url"] else (a["title"] or "")) for a in c.articles]
+    lines += [f"- <a id=\"article-{a['id']}\"></a>#{a['id']} {_md(a['outlet'])}, {a['published'] or 'undated'}: "
+              + (f"[{_md(a['title'])}](<{safe_url(a['url'])}>)" if safe_url(a["url"]) else _md(a["title"]))
+              for a in c.articles]
     return "\n".join(lines) + "\n"
 
 
@@ -96,7 +103,7 @@ border-bottom:1px solid #eef1f5;text-align:left}svg text{font:11px system-ui,san
 
 
 def _a(s: BriefSentence) -> str:
-    href = escape(s.url or f"#article-{s.article_id}", quote=True)
+    href = escape(safe_url(s.url) or f"#article-{s.article_id}", quote=True)
     also = f" <span class=src>(also {escape(', '.join(s.also))})</span>" if s.also else ""
     return f"<a class=src href=\"{href}\">{escape(_source(s))}</a>{also}"
 
@@ -255,7 +262,7 @@ def to_html(b: Briefing) -> str:
     out.append("<h3>Articles</h3><ul id=articles>")
     for a in c.articles:
         title = escape(a["title"] or "")
-        link = f"<a href=\"{escape(a['url'], quote=True)}\">{title}</a>" if a["url"] else title
+        link = f"<a href=\"{escape(safe_url(a['url']), quote=True)}\">{title}</a>" if safe_url(a["url"]) else title
         out.append(f"<li id=\"article-{a['id']}\">#{a['id']} {escape(a['outlet'] or '?')}, "
                    f"{escape(a['published'] or 'undated')}: {link}</li>")
     out.append("</ul></section></body></html>")

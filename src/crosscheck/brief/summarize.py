@@ -15,6 +15,7 @@ import numpy as np
 
 from ..claims.verdicts import independent_sources
 from ..analyze.outlets import source_label
+from ..links import safe_url
 from ..records import Article, BriefSentence
 
 SUPPORT_COSINE = 0.7  # a sentence of another article that says much the same thing
@@ -132,5 +133,5 @@ def to_brief_sentence(item: StorySentence, articles: Mapping[int, Article], labe
     if also is None:
         also = tuple(sorted({source_of(articles[a]) for a in item.supporters} - {source_of(article)}))
     return BriefSentence(text=clean_for_display(item.text), source_text=item.text, article_id=article.id,
-                         outlet=source_label(article), url=article.url, title=article.title,
+                         outlet=source_label(article), url=safe_url(article.url), title=article.title,
                          published=article.published_iso(), also=also, label=label)

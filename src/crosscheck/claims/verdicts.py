@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 
 from ..analyze.outlets import source_key, source_label
+from ..links import safe_url
 from ..records import Article, Claim, ClaimGroup, Evidence, SentenceReuse, Side
 from .context import UNCLEAR
 from .extract import same_words
@@ -294,7 +295,7 @@ def _most_common(values) -> str | None:
 
 def _evidence(claim: Claim, article: Article, derived_from: Mapping[int, set[int]]) -> Evidence:
     return Evidence(
-        article_id=claim.article_id, outlet=source_label(article), title=article.title, url=article.url,
+        article_id=claim.article_id, outlet=source_label(article), title=article.title, url=safe_url(article.url),
         published=article.published_iso(), sentence=claim.text, value_text=claim.value_text,
         value=claim.value, value_max=claim.value_max, qualifier=claim.qualifier,
         date=_date_text(claim) if claim.date else None, granularity=claim.granularity,

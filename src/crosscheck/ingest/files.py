@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..records import Article, Rejection
+from ..links import safe_url
 from .decode import DEFAULT_MAX_BYTES, decode_text, read_capped
 from .errors import InputError
 from .html import parse_html
@@ -144,7 +145,7 @@ def make_article(fields: TextFields, *, source: str, external_id: str, options: 
         title_derived=fields.title_derived,
         outlet=outlet,
         author=fields.author,
-        url=fields.url,
+        url=safe_url(fields.url),  # a page's own og:url or canonical link may be anything
         published=fields.published,
         published_has_time=fields.published_has_time,
         language=fields.language or guess_language(fields.body),

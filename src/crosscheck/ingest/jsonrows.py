@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..links import safe_url
 from .errors import InputError
 
 OPTIONAL_FIELDS = ("id", "url", "title", "published", "outlet", "author", "language")
@@ -76,4 +77,6 @@ def validate_row(row: Any) -> dict[str, Any]:
         allowed = (str, int) if name == "id" else (str,)
         if not isinstance(value, allowed) or isinstance(value, bool):
             raise InputError(f"field {name!r} must be a string, got {type(value).__name__}")
+    if isinstance(row.get("url"), str) and row["url"].strip() and safe_url(row["url"].strip()) is None:
+        raise InputError(f"field 'url' must be an absolute http(s) URL, got {row['url'][:80]!r}")
     return row

@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from ..analyze.outlets import source_label
+from ..links import safe_url
 from ..records import Article, ClaimGroup, Evidence
 
 SNAPSHOT_VERSION = 1
@@ -81,7 +82,7 @@ def _evidence_key(e: Evidence) -> str:
 
 
 def _article_ref(a: Article) -> dict:
-    return {"article_id": a.id, "title": a.title, "url": a.url, "published": a.published_iso()}
+    return {"article_id": a.id, "title": a.title, "url": safe_url(a.url), "published": a.published_iso()}
 
 
 def _evidence_ref(e: Evidence) -> dict:

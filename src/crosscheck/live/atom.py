@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from ..links import safe_url
+
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "crosscheck"
 
@@ -52,7 +54,7 @@ def render_feed(*, feed_id: str, title: str, self_link: str, alternate: str,
         if entry.published is not None and entry.published.tzinfo is not None:
             _text(item, "published", _stamp(entry.published))
         ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=entry.link)
-        if entry.source_url:
+        if safe_url(entry.source_url):  # a link a reader may follow; control characters would break the XML
             ET.SubElement(item, f"{{{ATOM}}}link", rel="via", href=entry.source_url)
         if entry.related:
             ET.SubElement(item, f"{{{ATOM}}}link", rel="related", type="application/atom+xml", href=entry.related)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Protocol
 
 from ..analyze.outlets import source_key, source_label
+from ..links import safe_url
 from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, VerdictCounts
 from ..store import Store
 from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletRow, Page, SearchHit, StoryCard,
@@ -48,7 +49,7 @@ def summarize_story(story_id: int, members: list[Article]) -> StorySummary:
 
 def article_row(article: Article) -> ArticleRow:
     return ArticleRow(id=article.id, external_id=article.external_id, outlet=source_label(article),
-                      title=article.title, published=article.published_iso(), url=article.url)
+                      title=article.title, published=article.published_iso(), url=safe_url(article.url))
 
 
 class Queries:
@@ -58,6 +59,8 @@ class Queries:
         # story id -> (its members, their summary), for stories()
         self._summaries: dict[int, tuple[tuple[int, ...], StorySummary]] = {}
         self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
+        # story id -> (its members, the store's corrections, its verdict counts), for cards
+        self._verdicts: dict[int, tuple[tuple[int, ...], int, VerdictCounts]] = {}
 
     # -- stories ---------------------------------------------------------------------------
     def stories(self) -> list[StorySummary]:
@@ -82,9 +85,19 @@ class Queries:
             self._summaries.pop(story, None)
         self._ranked = None
 
-    def card(self, summary: StorySummary) -> StoryCard:
-        checked = self.results.cross_check(summary.id)
-        verdicts = VerdictCounts.of(checked[1]) if checked else VerdictCounts()
+    def card(self, summary: StorySummary, corrections: int | None = None) -> StoryCard:
+        """A story's card. Its verdict counts are kept while the story's members and the store's
+        corrections stay the same (what its cross-check depends on), so a list of cards does
+        not read every story's stored cross-check again."""
+        members = self._summaries.get(summary.id, ((), None))[0]
+        corrections = self.store.corrections() if corrections is None else corrections
+        held = self._verdicts.get(summary.id)
+        if held is not None and held[:2] == (members, corrections) and members:
+            verdicts = held[2]
+        else:
+            checked = self.results.cross_check(summary.id)
+            verdicts = VerdictCounts.of(checked[1]) if checked else VerdictCounts()
+            self._verdicts[summary.id] = (members, corrections, verdicts)
         return StoryCard(summary=summary, verdicts=verdicts, has_conflicts=verdicts.conflicting > 0)
 
     def story_list(self, *, limit: int = 20, offset: int = 0, order: str = "biggest", since: str | None = None,
@@ -105,13 +118,19 @@ class Queries:
         if query:
             words = query.casefold().split()
             stories = [s for s in stories if all(w in s.title.casefold() for w in words)]
+        corrections = self.store.corrections()
         if conflicts:
-            cards = [c for c in (self.card(s) for s in stories) if c.has_conflicts]
+            cards = [c for c in (self.card(s, corrections) for s in stories) if c.has_conflicts]
             return Page(items=tuple(cards[offset:offset + limit]), total=len(cards), limit=limit, offset=offset)
-        return Page(items=tuple(self.card(s) for s in stories[offset:offset + limit]), total=len(stories),
-                    limit=limit, offset=offset)
+        return Page(items=tuple(self.card(s, corrections) for s in stories[offset:offset + limit]),
+                    total=len(stories), limit=limit, offset=offset)
 
     def story(self, story_id: int) -> StoryDetail | None:
+        found = self._story(story_id)
+        return found[0] if found else None
+
+    def _story(self, story_id: int) -> tuple[StoryDetail, tuple] | None:
+        """The detail, and the cross-check it counted (so a page reads the story once)."""
         resolved = self.store.resolve_story(story_id)
         if resolved is None:
             return None
@@ -145,13 +164,13 @@ class Queries:
                             for a, s, k, n in self.store.citations_of(members)),
             # where articles that once were here went: the story split, or they fit another better
             moved_out=tuple({"story_id": to, "articles": ids} for to, ids in self.store.moved_out(resolved).items()),
-        )
+        ), checked
 
     def story_page(self, story_id: int) -> StoryPage | None:
-        detail = self.story(story_id)
-        if detail is None:
+        found = self._story(story_id)
+        if found is None:
             return None
-        _, groups, timeline = self.results.cross_check(detail.id)
+        detail, (_, groups, timeline) = found
         briefing = self.results.briefing(detail.id)
         rows = {a.id: a for a in detail.articles_detail}
         derivative = set(briefing.coverage.derivative)
@@ -202,7 +221,7 @@ class Queries:
                 index=sentence.index, text=sentence.text, reused_by=tuple(reused_by.get(sentence.index, [])),
                 reuses=reuses.get(sentence.index), verdict=claim_sentences.get(sentence.text)))
         return ArticleView(id=article.id, title=article.title, outlet=source_label(article),
-                           stored_outlet=article.outlet, author=article.author, url=article.url,
+                           stored_outlet=article.outlet, author=article.author, url=safe_url(article.url),
                            published=article.published_iso(), story_id=story_id,
                            paragraphs=tuple(tuple(p) for p in paragraphs if p), text=article.text)
 

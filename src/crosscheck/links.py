@@ -1,0 +1,24 @@
+"""Which URLs crosscheck stores and shows as links: absolute http(s) URLs with a host and no
+whitespace or control characters. Anything else ("javascript:…", "data:…", a relative path,
+a URL with a CR/LF in it) is refused at ingest and never rendered as a link, even if an
+older store holds one."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when a reader may follow it, else None."""
+    if not url or _UNSAFE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
