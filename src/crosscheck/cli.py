@@ -361,23 +361,42 @@ def brief(
     _emit(renderers[format](briefing), output)
 
 
+HEAD_TIMEOUT_S = 10.0  # a request's line and headers must arrive within this (slow-client guard)
+
+
 @app.command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 8000,
+    public_url: Annotated[Optional[str], typer.Option(
+        help="Where readers reach the app, e.g. https://news.example.org/ (feed links; https makes "
+             "cookies Secure and sends HSTS)")] = None,
+    trusted_proxy: Annotated[Optional[list[str]], typer.Option(
+        help="Address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed "
+             "(repeatable; none by default: a client could set them to dodge per-address limits)")] = None,
+    max_body: Annotated[int, typer.Option(min=1024, help="Largest request body accepted, in bytes")]
+    = 1024 * 1024,
 ) -> None:
-    """Serve the web app and the REST API (docs at /docs)."""
+    """Serve the web app and the REST API (docs at /docs). See docs/security.md to deploy it."""
     import uvicorn
 
     from .web import create_app
 
+    if public_url and not public_url.lower().startswith(("http://", "https://")):
+        raise typer.BadParameter("give an http(s) URL", param_hint="--public-url")
     try:
-        application = create_app(db, create=False)
+        application = create_app(db, create=False, max_body=max_body, public_url=public_url)
     except CrosscheckError as exc:
         _fail(str(exc), exc)
     out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    # uvicorn believes X-Forwarded-* from 127.0.0.1 unless told otherwise: only named proxies here
+    from .web.guard import head_timeout_protocol
+
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=bool(trusted_proxy),
+                forwarded_allow_ips=",".join(trusted_proxy) if trusted_proxy else None,
+                timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
+                http=head_timeout_protocol(HEAD_TIMEOUT_S))
 
 
 @app.command()
@@ -473,7 +492,9 @@ def follow(
             _fail(str(exc.args[0]))
         except InputError as exc:
             _fail(f"webhook {webhook}: {exc}")
-    out.print(f"follow {made.id}: story {made.story_id} alerts go to {made.webhook}", highlight=False, markup=False)
+    out.print(f"follow {made.id}: story {made.story_id} alerts go to {made.webhook}\n"
+              f"each is signed: X-Crosscheck-Signature = sha256=HMAC-SHA256(secret, body), secret {made.secret}",
+              highlight=False, markup=False)
 
 
 @app.command()

@@ -27,6 +27,7 @@ from ..read.format import plural, readable_span, readable_time, verdict_line
 from ..records import plain
 from .discussion import Discussion
 from .follows import follows_router, story_follows
+from .guard import DEFAULT_MAX_BODY, Guard, Id, Offset
 from .security import CSRF_HEADER, DiscussionSettings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,7 +57,7 @@ class Correction(BaseModel):
 
 def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
                discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False,
-               create: bool = True) -> FastAPI:
+               create: bool = True, max_body: int = DEFAULT_MAX_BODY, public_url: str | None = None) -> FastAPI:
     """The app over the store `db` (`create=False`: only an existing store, NotFound otherwise).
 
     secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
@@ -64,7 +65,11 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     marks them Secure except over plain http to localhost/127.0.0.1/::1. `discussion` tunes
     the reader discussion (limits, lockout, clock): see security.DiscussionSettings.
     allow_private_webhooks lets readers' follows POST to loopback and private addresses
-    (tests, or a deployment whose readers are all trusted); never on by default.
+    (tests, or a deployment whose readers are all trusted); never on by default. `max_body`:
+    the largest request body read (bytes); a larger one gets 413 before it is read in full.
+    `public_url`: where readers reach the app (https://news.example.org/); links in feeds use
+    it instead of the request's Host header, and an https one makes cookies Secure and turns
+    on HSTS.
     """
     site = Site(db, create=create)
     app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None,
@@ -75,8 +80,11 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
     templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line)
     settings = discussion or DiscussionSettings()
+    https = bool(public_url and public_url.lower().startswith("https://"))
     if secure_cookies is not None:
         settings = replace(settings, secure_cookies=secure_cookies)
+    elif https:
+        settings = replace(settings, secure_cookies=True)
     board = Discussion(site("discussion_store"), settings, resolve_story=lambda story_id: site("resolve_story", story_id))
     templates.context_processors.append(board.template_context)
     app.state.discussion = board
@@ -124,7 +132,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     # -- REST API -------------------------------------------------------------------------
     @app.get(f"{API}/stories", tags=["stories"], summary="Stories, the biggest (or latest) first, filtered")
-    def api_stories(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0),
+    def api_stories(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: Offset = 0,
                     order: str = Query("biggest", pattern="^(biggest|latest)$"),
                     since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
                     until: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
@@ -136,35 +144,35 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get(f"{API}/stories/{{story_id}}", tags=["stories"], summary="A story: articles, outlet and verdict "
              "counts, entities, dates, reuse, citations (a merged id redirects)")
-    def api_story(story_id: int):
+    def api_story(story_id: Id):
         return found(site("story", story_id), f"story {story_id}").to_json()
 
     @app.get(f"{API}/stories/{{story_id}}/briefing", tags=["stories"], summary="The story's briefing")
-    def api_briefing(story_id: int, words: int = Query(120, ge=20, le=2000)):
+    def api_briefing(story_id: Id, words: int = Query(120, ge=20, le=2000)):
         return plain(found(site("briefing", story_id, words=words), f"story {story_id}"))
 
     @app.get(f"{API}/stories/{{story_id}}/claims", tags=["stories"], summary="Claim groups with verdicts")
-    def api_claims(story_id: int):
+    def api_claims(story_id: Id):
         resolved, groups, _ = found(site("cross_check", story_id), f"story {story_id}")
         return {"story_id": resolved, "claim_groups": [asdict(g) for g in groups]}
 
     @app.get(f"{API}/stories/{{story_id}}/timeline", tags=["stories"], summary="Dated events in order")
-    def api_timeline(story_id: int):
+    def api_timeline(story_id: Id):
         resolved, _, events = found(site("cross_check", story_id), f"story {story_id}")
         return {"story_id": resolved, "events": [asdict(e) for e in events]}
 
     @app.get(f"{API}/articles", tags=["articles"], summary="Stored articles")
-    def api_articles(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
+    def api_articles(limit: int = Query(20, ge=1, le=MAX_PAGE), offset: Offset = 0):
         return page_json(site("article_page", limit, offset), asdict)
 
     @app.get(f"{API}/articles/{{article_id}}", tags=["articles"], summary="One article with its text")
-    def api_article(article_id: int):
+    def api_article(article_id: Id):
         return _article_json(found(site("article_view", article_id), f"article {article_id}"))
 
     @app.patch(f"{API}/articles/{{article_id}}", tags=["articles"],
                summary="Correct an article's outlet, title or publication time (admins; session cookie and "
                        "X-CSRF-Token)")
-    def api_correct(request: Request, article_id: int, data: Correction,
+    def api_correct(request: Request, article_id: Id, data: Correction,
                     x_csrf_token: str | None = Header(None, alias=CSRF_HEADER)):
         admin(request, x_csrf_token)
         site("correct_article", article_id, outlet=data.outlet, title=data.title, published=data.published)
@@ -172,7 +180,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get(f"{API}/search", tags=["search"], summary="Stories by title, and articles by full-text search")
     def api_search(q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_PAGE),
-                   offset: int = Query(0, ge=0)):
+                   offset: Offset = 0):
         hits = site("search", q, limit, offset)
         stories = site("story_list", query=q, limit=limit) if offset == 0 else None
         return {"query": q, "items": [asdict(h) for h in hits.items], "limit": limit, "offset": offset,
@@ -196,7 +204,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
         return page(request, "home.html", latest=latest.items, biggest=biggest.items, total=biggest.total)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, offset: int = Query(0, ge=0),
+    def stories_page(request: Request, offset: Offset = 0,
                      order: str = Query("biggest", pattern="^(biggest|latest)$"),
                      since: str = Query("", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
                      until: str = Query("", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
@@ -210,19 +218,19 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
                     query_of=lambda **changes: urlencode({k: v for k, v in {**filters, **changes}.items() if v}))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: int, verdict: str = Query("", pattern="^[a-z_]*$")):
+    def story_page(request: Request, story_id: Id, verdict: str = Query("", pattern="^[a-z_]*$")):
         view = found(site("story_page", story_id), f"story {story_id}")
         return page(request, "story.html", story=view, verdict=verdict if verdict in VERDICTS else "",
                     discussion=board.story_context(request, view.id),
                     follows=story_follows(site, board.security, request, view.id))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: int):
+    def article_page(request: Request, article_id: Id):
         view = found(site("article_view", article_id), f"article {article_id}")
         return page(request, "article.html", article=view)
 
     @app.post("/articles/{article_id}/correct", include_in_schema=False)
-    def correct_form(request: Request, article_id: int, csrf_token: str = Form(""),
+    def correct_form(request: Request, article_id: Id, csrf_token: str = Form(""),
                      outlet: str = Form("", max_length=200), title: str = Form("", max_length=500),
                      published: str = Form("", max_length=64)):
         admin(request, csrf_token)
@@ -232,7 +240,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
         return RedirectResponse(f"/articles/{article_id}?notice=corrected", 303)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = Query("", max_length=200), offset: int = Query(0, ge=0)):
+    def search_page(request: Request, q: str = Query("", max_length=200), offset: Offset = 0):
         hits = site("search", q, 25, offset) if q.strip() else None
         stories = site("story_list", query=q, limit=25) if q.strip() and offset == 0 else None
         return page(request, "search.html", q=q, hits=hits, stories=stories)
@@ -247,13 +255,15 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
         return page(request, "outlet.html", outlet=row, cards=cards)
 
     app.include_router(board.router(page))
-    app.include_router(follows_router(site, board.security, allow_private_webhooks=allow_private_webhooks))
+    app.include_router(follows_router(site, board.security, allow_private_webhooks=allow_private_webhooks,
+                                      public_url=public_url))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request):
         spec = app.openapi()
         return page(request, "docs.html", spec=spec, api=API)
 
+    app.add_middleware(Guard, max_body=max_body, hsts=https)
     return app
 
 

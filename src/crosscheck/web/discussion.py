@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import Conflict
 from ..records import DELETED, HIDDEN, VISIBLE
+from .guard import MAX_ID, Id, Offset
 from .security import (CSRF_HEADER, DiscussionSettings, Security, client_ip, hash_password, needs_rehash,
                        password_problem, safe_next, too_many, username_problem, verify_password)
 
@@ -34,7 +35,7 @@ NOTICES = {  # fixed texts for ?notice=…: user input is never echoed from the 
 
 class NewComment(BaseModel):
     body: str = Field(description="Plain text; at most the configured length (2000 characters by default)")
-    parent_id: int | None = Field(None, description="Reply to this comment (a reply to a reply joins its thread)")
+    parent_id: int | None = Field(None, ge=0, le=MAX_ID, description="Reply to this comment (a reply to a reply joins its thread)")
 
 
 class DiscussionError(Exception):
@@ -66,7 +67,7 @@ class Discussion:
         account = self.security.account(request)
         limit = self.settings.threads_per_page
         try:
-            offset = max(0, int(request.query_params.get("discussion_offset", "0")))
+            offset = min(MAX_ID, max(0, int(request.query_params.get("discussion_offset", "0"))))
         except ValueError:
             offset = 0
         threads, total = self._threads(story_id, account, limit, offset)
@@ -130,6 +131,10 @@ class Discussion:
                                        f"this one has {len(body)}. Shorten it and post again.")
         if "\x00" in body:
             raise DiscussionError(400, "The comment contains a NUL character.")
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON): half a character, not text
+            raise DiscussionError(400, "The comment contains an invalid character (a lone surrogate).") from None
         return body
 
     def _post(self, request: Request, account: dict, story_id: int, body: str | None,
@@ -184,14 +189,15 @@ class Discussion:
             if locked:
                 return refuse(429, locked[1], locked[0])
             user = self.store.user_by_name(username) if username else None
-            if not verify_password(user["password_hash"] if user else None, password[:1024]):
+            right = verify_password(user["password_hash"] if user else None, password[:1024])
+            if user and user["suspended"]:  # the same answer whatever the password: it confirms none
+                return refuse(403, "This account is suspended: it cannot sign in.")
+            if not right:
                 locked = sec.login_failed(username, client_ip(request))
                 if locked:
                     return refuse(429, "Wrong username or password. " + locked[1], locked[0])
                 return refuse(401, "Wrong username or password.")
-            if user["suspended"]:
-                return refuse(403, "This account is suspended: it cannot sign in.")
-            sec.login_succeeded(username)
+            sec.login_succeeded(username, client_ip(request))
             if needs_rehash(user["password_hash"]):
                 self.store.set_password_hash(user["id"], hash_password(password))
             response = RedirectResponse(target, 303)
@@ -250,11 +256,13 @@ class Discussion:
                                 max_chars=self.settings.max_comment_chars)
 
         @router.post("/stories/{story_id}/comments", include_in_schema=False)
-        def post_comment(request: Request, story_id: int, body: str = Form(""), parent_id: str = Form(""),
+        def post_comment(request: Request, story_id: Id, body: str = Form(""), parent_id: str = Form(""),
                          csrf_token: str = Form("")):
             account = self._signed_in(request, csrf_token, "comment")
             try:
                 parent = int(parent_id) if parent_id.strip() else None
+                if parent is not None and not 0 <= parent <= MAX_ID:
+                    raise ValueError(parent_id)
             except ValueError:
                 raise HTTPException(400, "parent_id must be a comment id") from None
             try:
@@ -265,7 +273,7 @@ class Discussion:
             return back_to(comment, "posted")
 
         @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse, include_in_schema=False)
-        def edit_page(request: Request, comment_id: int):
+        def edit_page(request: Request, comment_id: Id):
             account = sec.account(request)
             if account is None:
                 return RedirectResponse(f"/signin?next={quote(f'/comments/{comment_id}/edit')}", 303)
@@ -277,7 +285,7 @@ class Discussion:
                                 max_chars=self.settings.max_comment_chars)
 
         @router.post("/comments/{comment_id}/edit", include_in_schema=False)
-        def edit(request: Request, comment_id: int, body: str = Form(""), csrf_token: str = Form("")):
+        def edit(request: Request, comment_id: Id, body: str = Form(""), csrf_token: str = Form("")):
             account = self._signed_in(request, csrf_token, "edit a comment")
             comment = self._comment_or_404(comment_id, account)
             if comment["user_id"] != account["id"]:
@@ -293,7 +301,7 @@ class Discussion:
             return back_to(comment, "edited")
 
         @router.post("/comments/{comment_id}/delete", include_in_schema=False)
-        def delete(request: Request, comment_id: int, csrf_token: str = Form(""), next: str = Form("")):
+        def delete(request: Request, comment_id: Id, csrf_token: str = Form(""), next: str = Form("")):
             account = self._signed_in(request, csrf_token, "delete a comment")
             comment = self._comment_or_404(comment_id, account, own_hidden=True)
             if comment["status"] == DELETED:
@@ -308,7 +316,7 @@ class Discussion:
             return back_to(comment, "deleted", anchor=False)
 
         @router.post("/comments/{comment_id}/report", include_in_schema=False)
-        def report(request: Request, comment_id: int, reason: str = Form(""), csrf_token: str = Form("")):
+        def report(request: Request, comment_id: Id, reason: str = Form(""), csrf_token: str = Form("")):
             account = self._signed_in(request, csrf_token, "report a comment")
             comment = self._comment_or_404(comment_id, account)
             if comment["user_id"] == account["id"]:
@@ -324,7 +332,7 @@ class Discussion:
 
         # moderation ------------------------------------------------------------------------
         def moderate(status: str, notice: str):
-            def action(request: Request, comment_id: int, csrf_token: str = Form(""), next: str = Form("")):
+            def action(request: Request, comment_id: Id, csrf_token: str = Form(""), next: str = Form("")):
                 account = self._admin(request, csrf_token)
                 comment = self._comment_or_404(comment_id, account)
                 if comment["status"] == DELETED:
@@ -341,7 +349,7 @@ class Discussion:
         router.post("/comments/{comment_id}/unhide", include_in_schema=False)(moderate(VISIBLE, "shown"))
 
         @router.post("/comments/{comment_id}/dismiss", include_in_schema=False)
-        def dismiss(request: Request, comment_id: int, csrf_token: str = Form(""), next: str = Form("")):
+        def dismiss(request: Request, comment_id: Id, csrf_token: str = Form(""), next: str = Form("")):
             account = self._admin(request, csrf_token)
             comment = self._comment_or_404(comment_id, account)
             self.store.resolve_reports(comment_id, by=account["id"], now=sec.now())
@@ -379,8 +387,8 @@ class Discussion:
         # REST API ---------------------------------------------------------------------------
         @router.get(f"{API}/stories/{{story_id}}/comments", tags=["discussion"],
                     summary="The story's comments: threads oldest first, each with its replies")
-        def api_comments(request: Request, story_id: int, limit: int = Query(20, ge=1, le=100),
-                         offset: int = Query(0, ge=0)):
+        def api_comments(request: Request, story_id: Id, limit: int = Query(20, ge=1, le=100),
+                         offset: Offset = 0):
             resolved = self.resolve_story(story_id)
             if resolved is None:
                 raise HTTPException(404, f"no story {story_id}")
@@ -390,7 +398,7 @@ class Discussion:
 
         @router.post(f"{API}/stories/{{story_id}}/comments", tags=["discussion"], status_code=201,
                      summary="Post a comment or reply (session cookie and X-CSRF-Token header)")
-        def api_post_comment(request: Request, story_id: int, comment: NewComment,
+        def api_post_comment(request: Request, story_id: Id, comment: NewComment,
                              x_csrf_token: str | None = Header(None, alias=CSRF_HEADER)):
             account = self._signed_in(request, x_csrf_token, "comment")
             try:

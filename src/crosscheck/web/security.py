@@ -63,11 +63,12 @@ class DiscussionSettings:
     comments_per_minute: int = 5  # per account
     comments_per_minute_per_ip: int = 20
     reports_per_minute: int = 20  # per account
+    follows_per_minute: int = 10  # follow attempts per account, refused ones included
     signups_per_hour_per_ip: int = 10
-    login_free_failures: int = 5  # per account, before back-off starts
-    login_free_failures_per_ip: int = 20
+    login_free_failures: int = 5  # per account and address, before back-off starts
+    login_free_failures_per_ip: int = 20  # per address, over all accounts
     login_base_delay_s: int = 30  # the first lock; each further failure doubles it
-    login_max_delay_s: int = 3600
+    login_max_delay_s: int = 900
     login_forget_after_s: int = 86400  # failures older than this no longer count
     threads_per_page: int = 50
     secret: str | None = None  # signs signed-out CSRF tokens; default: a random one kept in the database
@@ -121,7 +122,27 @@ def password_problem(password: str, username: str = "") -> str | None:
         return f"A password has at most {MAX_PASSWORD} characters."
     if username and password.lower() == username.lower():
         return "The password cannot be the username."
+    if _common(password):
+        return "That password is one of the most common ones: an attacker tries those first. Choose another."
     return None
+
+
+# Passwords that lists of leaked passwords put first, and their shapes (a run of one character,
+# digits only, a keyboard row): refused at sign-up.
+_COMMON_PASSWORDS = frozenset("""
+password password1 password12 password123 passw0rd p@ssw0rd p@ssword 12345678 123456789 1234567890 87654321
+qwertyui qwertyuiop qwerty123 1q2w3e4r 1q2w3e4r5t 1qaz2wsx zaq12wsx asdfghjk asdfghjkl zxcvbnm1 iloveyou
+iloveyou1 sunshine princess football baseball welcome1 welcome123 letmein1 letmein123 admin123 administrator
+trustno1 starwars dragon123 monkey123 master123 superman batman123 whatever computer internet abc12345
+abcd1234 abcdefgh 11111111 00000000 12341234 11223344 qazwsxedc changeme changeme1 secret123 passport
+baseball1 football1 michelle jennifer sunshine1 shadow123 mustang1 liverpool chelsea1 arsenal1 charlie1
+""".split())
+
+
+def _common(password: str) -> bool:
+    lowered = password.lower()
+    return (lowered in _COMMON_PASSWORDS or len(set(lowered)) <= 2 or lowered.isdigit()
+            or lowered in "abcdefghijklmnopqrstuvwxyz" or lowered in "qwertyuiopasdfghjklzxcvbnm")
 
 
 def token_hash(token: str) -> str:
@@ -206,7 +227,10 @@ class Security:
     def cookie_is_secure(self, request: Request) -> bool:
         if self.secure_cookies is not None:
             return self.secure_cookies
-        return request.url.scheme == "https" or (request.url.hostname or "") not in LOOPBACK
+        # decided by the socket the server listens on, never by the Host header a client sends:
+        # a server bound to loopback serves this machine only, anything else is Secure
+        server = request.scope.get("server") or ("", None)
+        return request.url.scheme == "https" or (server[0] or "") not in LOOPBACK
 
     def _set_cookie(self, request: Request, response: Response, name: str, value: str,
                     max_age: int | None = None) -> None:
@@ -294,10 +318,18 @@ class Security:
                                      "Reload the page and try again.")
 
     # -- sign-in back-off ------------------------------------------------------------------
+    def _login_scopes(self, username: str, ip: str) -> tuple[tuple[str, str, int, str], ...]:
+        """What a failed sign-in counts against: the account from this address (so failures from
+        elsewhere never lock its owner out), and the address over all accounts."""
+        s = self.settings
+        return (("user_ip", f"{username.lower()[:64]}|{ip}", s.login_free_failures, "this account"),
+                ("ip", ip, s.login_free_failures_per_ip, "your address"))
+
     def login_wait(self, username: str, ip: str) -> tuple[int, str] | None:
-        """(seconds, message) while the account or the address is locked out, else None."""
+        """(seconds, message) while the account (from this address) or the address is locked
+        out, else None."""
         now = self.now()
-        for scope, key, whom in (("user", username.lower()[:64], "this account"), ("ip", ip, "your address")):
+        for scope, key, _, whom in self._login_scopes(username, ip):
             state = self.store.login_lock(scope, key)
             if state and state[1] and state[1] > now:
                 seconds = max(1, math.ceil((state[1] - now).total_seconds()))
@@ -309,8 +341,7 @@ class Security:
         s, now = self.settings, self.now()
         forget = now - timedelta(seconds=s.login_forget_after_s)
         locked = None
-        for scope, key, free in (("user", username.lower()[:64], s.login_free_failures),
-                                 ("ip", ip, s.login_free_failures_per_ip)):
+        for scope, key, free, _ in self._login_scopes(username, ip):
             failures = self.store.record_login_failure(scope, key, now=now, forget_before=forget)
             if failures >= free:
                 delay = min(s.login_base_delay_s * 2 ** min(failures - free, 30), s.login_max_delay_s)
@@ -320,6 +351,6 @@ class Security:
             return locked, f"Too many failed sign-ins. Try again in {_duration(locked)}."
         return None
 
-    def login_succeeded(self, username: str) -> None:
-        self.store.clear_login_failures("user", username.lower()[:64])
+    def login_succeeded(self, username: str, ip: str) -> None:
+        self.store.clear_login_failures("user_ip", f"{username.lower()[:64]}|{ip}")
 
