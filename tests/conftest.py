@@ -271,12 +271,13 @@ def sync_playwright():
 
 
 @contextlib.contextmanager
-def served_app(app):
+def served_app(app, **config):
     """`app` served by uvicorn on 127.0.0.1 (a port the OS picks) in a background thread;
-    yields its base URL."""
+    yields its base URL. `config`: more uvicorn.Config options."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
+                                           **config))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60  # only a readiness wait, not a measurement

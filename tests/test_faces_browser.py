@@ -38,6 +38,8 @@ def test_from_the_home_page_to_a_claims_evidence(sync_playwright, served):
             context.route("**/*", route)
             page = context.new_page()
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            # a Content-Security-Policy violation is reported on the console as an error
+            page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
 
             page.goto(served + "/")
             page.screenshot(path=str(ARTIFACTS / "web_home.png"), full_page=True)
@@ -50,6 +52,10 @@ def test_from_the_home_page_to_a_claims_evidence(sync_playwright, served):
             page.screenshot(path=str(ARTIFACTS / "web_story.png"), full_page=True)
             header = page.locator("p.meta").first.inner_text()
             assert "articles from" in header and "outlets" in header and title
+            # the briefing and the discussion render under the Content-Security-Policy
+            for section in ("key-points", "summary", "timeline", "coverage", "discussion"):
+                assert page.locator(f"section#{section}").is_visible(), section
+            assert page.locator("svg#timeline-chart circle").count() >= 1
 
             # a conflicting claim group, filtered by its badge, and its first evidence link
             page.locator("a.badge.conflicting").first.click()
