@@ -190,11 +190,13 @@ def stories(
                    "offset": page.offset}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "title", "articles", "outlets", "verdicts", "first", "last", box=None, header_style="bold")
+    table = Table("id", "title", "articles", "outlets", "conflicting", "updated", "corroborated", "single",
+                  "first", "last", box=None, header_style="bold")
     for card in page.items:
-        s = card.summary
-        table.add_row(str(s.id), s.title, str(s.articles), str(len(s.outlets)), verdict_line(card.verdicts),
-                      readable_time(s.first), readable_time(s.last))
+        s, v = card.summary, card.verdicts
+        table.add_row(str(s.id), escape(s.title), str(s.articles), str(len(s.outlets)), str(v.conflicting),
+                      str(v.updated), str(v.corroborated), str(v.single_source), readable_time(s.first),
+                      readable_time(s.last))
     out.print(table)
     if page.next_offset is not None:
         err.print(f"{page.offset + len(page.items)} of {page.total}; next page: --offset {page.next_offset}",
