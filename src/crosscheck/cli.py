@@ -379,6 +379,9 @@ def serve(
              "(repeatable; none by default: a client could set them to dodge per-address limits)")] = None,
     max_body: Annotated[int, typer.Option(min=1024, help="Largest request body accepted, in bytes")]
     = 1024 * 1024,
+    alert_interval: Annotated[float, typer.Option(
+        min=0, help="Seconds between the server's own rounds of checking follows and delivering alerts "
+                    "(0: leave it to ingest, watch and alerts)")] = 30.0,
 ) -> None:
     """Serve the web app and the REST API (docs at /docs). See docs/security.md to deploy it."""
     import uvicorn
@@ -388,7 +391,8 @@ def serve(
     if public_url and not public_url.lower().startswith(("http://", "https://")):
         raise typer.BadParameter("give an http(s) URL", param_hint="--public-url")
     try:
-        application = create_app(db, create=False, max_body=max_body, public_url=public_url)
+        application = create_app(db, create=False, max_body=max_body, public_url=public_url,
+                                 alert_interval=alert_interval)
     except CrosscheckError as exc:
         _fail(str(exc), exc)
     out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)

@@ -7,6 +7,7 @@ its docs page (/docs) is rendered here, so it needs nothing from a CDN.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..engine import Engine
 from ..errors import CrosscheckError, http_status
 from ..read.format import plural, readable_span, readable_time, verdict_line
 from ..records import plain
+from .alerter import Alerter
 from .discussion import Discussion
 from .follows import follows_router, story_follows
 from .guard import DEFAULT_MAX_BODY, Guard, Id, Offset
@@ -57,7 +59,8 @@ class Correction(BaseModel):
 
 def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
                discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False,
-               create: bool = True, max_body: int = DEFAULT_MAX_BODY, public_url: str | None = None) -> FastAPI:
+               create: bool = True, max_body: int = DEFAULT_MAX_BODY, public_url: str | None = None,
+               alert_interval: float = 0.0) -> FastAPI:
     """The app over the store `db` (`create=False`: only an existing store, NotFound otherwise).
 
     secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
@@ -69,13 +72,25 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     the largest request body read (bytes); a larger one gets 413 before it is read in full.
     `public_url`: where readers reach the app (https://news.example.org/); links in feeds use
     it instead of the request's Host header, and an https one makes cookies Secure and turns
-    on HSTS.
+    on HSTS. `alert_interval`: seconds between the server's own alert rounds (checking follows
+    and delivering what is due) while it runs; 0 leaves alerts to `ingest`, `watch` and `alerts`.
     """
     site = Site(db, create=create)
-    app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None,
+    alerter = Alerter(site, alert_interval)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        alerter.start()
+        try:
+            yield
+        finally:
+            alerter.stop()
+
+    app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url=f"{API}/openapi.json",
                   description="Stories, briefings, cross-checked claims and timelines from many outlets.")
     app.state.site = site
+    app.state.alerter = alerter
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
     templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line)
