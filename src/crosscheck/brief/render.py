@@ -198,7 +198,8 @@ def timeline_chart(b: Briefing) -> str:
             for index, event in enumerate(items if side == "earlier" else reversed(items)):
                 parts.append(dot(event, x + (6 + gap * index if side == "earlier" else -6 - gap * index)))
             span_text = _when(items[0]) if len(items) == 1 else f"{_when(items[0])}–{_when(items[-1])}"
-            parts.append(f"<text x={x} y=55 text-anchor={anchor}>{escape(side)}: {escape(span_text)}</text>")
+            # above the line: below it the axis's own first and last dates stand
+            parts.append(f"<text x={x} y=14 text-anchor={anchor}>{escape(side)}: {escape(span_text)}</text>")
     if last == first:
         parts.append(f"<text x=\"{x_of(own[0]):.1f}\" y=55 text-anchor=middle>{escape(_when(own[0]))}</text>")
     else:
