@@ -17,6 +17,7 @@ def safe_url(url: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018  a port that is no number ("host:99999", "host:port") raises here
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
