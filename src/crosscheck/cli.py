@@ -80,6 +80,9 @@ def ingest(
                        "address such as tcp://scheduler:8786")] = None,
     dask_workers: Annotated[Optional[int], typer.Option(
         min=1, help="Workers of a --dask local cluster [default: one per core]")] = None,
+    analyze: Annotated[bool, typer.Option(
+        "--analyze/--no-analyze", help="Analyse and place what was stored now, or leave it to "
+                                       "`crosscheck worker` (--no-analyze returns as soon as it is stored)")] = True,
 ) -> None:
     """Read articles (files, directories, http(s) URLs of pages or RSS/Atom feeds, OPML or text
     files listing feeds) into the store; already stored ones are reported."""
@@ -95,7 +98,7 @@ def ingest(
         with _open(db, create=True) as engine:
             report = _ingest_with_progress(engine, paths, outlet=outlet, max_bytes=max_bytes, quiet=quiet,
                                            allow_private=allow_private, respect_robots=respect_robots,
-                                           dask=client)
+                                           dask=client, analyze=analyze)
             _print_report(report)
             if engine.live.deliveries(pending_only=True):
                 _print_delivery(engine.deliver_alerts())
@@ -551,6 +554,42 @@ def alerts(
     _print_delivery(result)
     if result.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    db: DbOption = None,
+    interval: Annotated[str, typer.Option(help="Time between looks for pending articles: 5, 30s, 1m")] = "5s",
+    rounds: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many rounds [default: never]")] = None,
+) -> None:
+    """Analyse and place articles that `ingest --no-analyze` (or any process) stored, and deliver
+    alerts, until stopped (Ctrl-C or SIGTERM). Several workers on one PostgreSQL store split the
+    work: each article is claimed by one of them."""
+    import signal
+    import threading
+
+    from .live.watch import parse_interval
+
+    try:
+        every = parse_interval(interval)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    with _open(db) as engine:
+        done = 0
+        while not stopping.is_set():
+            placed = engine.analyze_pending()
+            queued = engine.check_alerts()
+            delivered = engine.deliver_alerts() if engine.live.deliveries(pending_only=True) else None
+            done += 1
+            if placed or queued or (delivered and (delivered.delivered or delivered.failed)):
+                err.print(f"placed {placed}, alerts queued {queued}, delivered "
+                          f"{len(delivered.delivered) if delivered else 0}", highlight=False)
+            if rounds is not None and done >= rounds:
+                break
+            stopping.wait(every)
 
 
 @app.command()
