@@ -291,8 +291,7 @@ def claims(
                                     ensure_ascii=False, indent=2, default=str) + "\n")
         return
     figures, statements, hidden = shown_groups(groups)
-    singles = [g for g in groups if g.kind == "statement" and g.independent_sources <= 1]
-    groups = [g for g in [*figures, *statements, *(singles if show_all else [])] if kind is None or g.kind == kind]
+    groups = [g for g in [*figures, *statements, *(hidden if show_all else ())] if kind is None or g.kind == kind]
     if format == "csv":
         sys.stdout.write(claims_csv(resolved, groups))
         return
@@ -313,7 +312,8 @@ def claims(
             out.print(f"    #{e.article_id} {e.outlet}{derived}: “{e.sentence}”", highlight=False,
                       markup=False)
     if hidden and not show_all and kind in (None, "statement"):
-        err.print(f"{plural(hidden, 'single-source statement')} not shown (--all shows them)", highlight=False)
+        err.print(f"{plural(len(hidden), 'single-source statement')} not shown (--all shows them)",
+                  highlight=False)
 
 
 @app.command()

@@ -103,9 +103,6 @@ class Engine:
         """A page of story cards; see Queries.story_list for the filters."""
         return self.queries.story_list(**filters)
 
-    def story_card(self, summary: StorySummary) -> StoryCard:
-        return self.queries.card(summary)
-
     def story(self, story_id: int) -> StoryDetail | None:
         """A story with its articles, entities, dates, reuse and citations; merged ids redirect."""
         return self.queries.story(story_id)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f]")  # whitespace and control characters: never part of a URL
 
 
 def safe_url(url: str | None) -> str | None:
     """`url` when a reader may follow it, else None."""
-    if not url or _UNSAFE.search(url):
+    if not url or UNSAFE_CHARACTERS.search(url):
         return None
     try:
         parts = urlsplit(url)

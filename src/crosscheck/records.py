@@ -320,6 +320,9 @@ class Rewrite:
 
 
 
+# The verdicts of a claim group, in the order readers see them (most in need of attention first).
+VERDICTS = ("conflicting", "updated", "corroborated", "single_source")
+
 # What a reader comment can be: shown, hidden by a moderator, deleted by its author or a moderator.
 VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
 

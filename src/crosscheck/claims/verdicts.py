@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 
 from ..analyze.outlets import source_key, source_label
 from ..links import safe_url
-from ..records import Article, Claim, ClaimGroup, Evidence, SentenceReuse, Side
+from ..records import VERDICTS, Article, Claim, ClaimGroup, Evidence, SentenceReuse, Side
 from .context import UNCLEAR
 from .extract import same_words
 from .values import agree
@@ -59,7 +59,7 @@ def independent_sources(article_ids: Sequence[int], articles: Mapping[int, Artic
     return list(components.values())
 
 
-VERDICT_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single_source": 3}
+VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 
 
 def copies_of(reuse: Iterable[SentenceReuse]) -> dict[tuple[int, int], set[tuple[int, int]]]:

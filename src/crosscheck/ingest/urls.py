@@ -11,7 +11,6 @@ and by content type.
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 import zlib
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from ..links import UNSAFE_CHARACTERS
 from .errors import InputError
 from .robots import ROBOTS_MAX_BYTES, RobotsRules
 
@@ -73,15 +73,12 @@ class Fetched:
         return self.status == 304
 
 
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # whitespace and control characters: never part of a URL
-
-
 def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> str:
     """The address `url` may be connected to: its host resolved once, and every address it
     resolves to checked (unless private ones are allowed). InputError otherwise. Connecting
     anywhere but this address would let a host that answers "public" to the check and
     "127.0.0.1" to the connection through (DNS rebinding), so `pinned` connects to it."""
-    if _CONTROL.search(url):
+    if UNSAFE_CHARACTERS.search(url):
         raise InputError(f"malformed URL {url[:200]!r} (it contains a space or a control character)")
     try:
         parts = urlsplit(url)

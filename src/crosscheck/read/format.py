@@ -7,10 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from ..records import ClaimGroup, VerdictCounts
-
-_VERDICT_WORDS = (("conflicting", "conflicting"), ("updated", "updated"), ("corroborated", "corroborated"),
-                  ("single_source", "single-source"))
+from ..records import VERDICTS, ClaimGroup, VerdictCounts
 
 
 def readable_time(iso: str | None) -> str:
@@ -46,7 +43,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def verdict_line(verdicts: VerdictCounts) -> str:
     """"1 conflicting, 2 corroborated, 6 single-source" (kinds with none left out)."""
-    parts = [f"{getattr(verdicts, name)} {word}" for name, word in _VERDICT_WORDS if getattr(verdicts, name)]
+    parts = [f"{getattr(verdicts, name)} {name.replace('_', '-')}" for name in VERDICTS if getattr(verdicts, name)]
     return ", ".join(parts) or "no checked claims"
 
 

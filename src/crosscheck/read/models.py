@@ -32,10 +32,18 @@ class StoryCard:
 
     summary: StorySummary
     verdicts: VerdictCounts
-    has_conflicts: bool = False
+
+    @property
+    def has_conflicts(self) -> bool:
+        return self.verdicts.conflicting > 0
 
     def to_json(self) -> dict[str, Any]:
-        return {**plain(self.summary), "outlet_count": len(self.summary.outlets), "verdicts": plain(self.verdicts)}
+        return _counts_json(self.summary, self.verdicts)
+
+
+def _counts_json(summary: StorySummary, verdicts: VerdictCounts) -> dict[str, Any]:
+    """A story's summary with its outlet and verdict counts: what every face compares."""
+    return {**plain(summary), "outlet_count": len(summary.outlets), "verdicts": plain(verdicts)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +97,8 @@ class StoryDetail:
         return self.summary.last
 
     def to_json(self) -> dict[str, Any]:
-        return {**plain(self.summary), "outlet_count": len(self.summary.outlets), "requested_id": self.requested_id,
-                "verdicts": plain(self.verdicts), "articles_detail": plain(self.articles_detail),
+        return {**_counts_json(self.summary, self.verdicts), "requested_id": self.requested_id,
+                "articles_detail": plain(self.articles_detail),
                 "entities": list(self.entities), "dates": list(self.dates), "reuse": list(self.reuse),
                 "near_duplicates": list(self.near_duplicates), "citations": list(self.citations),
                 "moved_out": list(self.moved_out)}
@@ -116,10 +124,6 @@ class StoryPage:
     @property
     def id(self) -> int:
         return self.detail.id
-
-    @property
-    def updated(self) -> str | None:
-        return self.detail.last
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +189,10 @@ class Page:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
 
-def shown_groups(groups) -> tuple[tuple[ClaimGroup, ...], tuple[ClaimGroup, ...], int]:
-    """(figure and date groups, statements more than one source makes, single-source statements
-    left out): the claim groups every face lists."""
+def shown_groups(groups) -> tuple[tuple[ClaimGroup, ...], tuple[ClaimGroup, ...], tuple[ClaimGroup, ...]]:
+    """(figure and date groups, statements more than one source makes, single-source statements):
+    every face lists the first two, and leaves the third out unless asked."""
     figures = tuple(g for g in groups if g.kind != "statement")
     statements = tuple(g for g in groups if g.kind == "statement" and g.independent_sources > 1)
-    hidden = sum(1 for g in groups if g.kind == "statement" and g.independent_sources <= 1)
+    hidden = tuple(g for g in groups if g.kind == "statement" and g.independent_sources <= 1)
     return figures, statements, hidden

@@ -79,10 +79,10 @@ class Queries:
                                   key=lambda s: (-s.articles, s.id))
         return list(self._ranked)
 
-    def forget(self, story_ids=None) -> None:
-        """Drop cached summaries (all, or of some stories) after an article was corrected."""
-        for story in (list(self._summaries) if story_ids is None else story_ids):
-            self._summaries.pop(story, None)
+    def forget(self) -> None:
+        """Drop cached summaries after an article was corrected (verdict counts are keyed on the
+        corrections already)."""
+        self._summaries.clear()
         self._ranked = None
 
     def card(self, summary: StorySummary, corrections: int | None = None) -> StoryCard:
@@ -98,7 +98,7 @@ class Queries:
             checked = self.results.cross_check(summary.id)
             verdicts = VerdictCounts.of(checked[1]) if checked else VerdictCounts()
             self._verdicts[summary.id] = (members, corrections, verdicts)
-        return StoryCard(summary=summary, verdicts=verdicts, has_conflicts=verdicts.conflicting > 0)
+        return StoryCard(summary=summary, verdicts=verdicts)
 
     def story_list(self, *, limit: int = 20, offset: int = 0, order: str = "biggest", since: str | None = None,
                    until: str | None = None, outlet: str | None = None, conflicts: bool = False,
@@ -176,7 +176,7 @@ class Queries:
         derivative = set(briefing.coverage.derivative)
         figures, statements, hidden = shown_groups(groups)
         return StoryPage(
-            detail=detail, briefing=briefing, groups=figures, statements=statements, hidden_statements=hidden,
+            detail=detail, briefing=briefing, groups=figures, statements=statements, hidden_statements=len(hidden),
             timeline=tuple(timeline),
             reuse=tuple({**r, "article": rows.get(r["article_id"]), "source": rows.get(r["source_id"])}
                         for r in detail.reuse),
@@ -275,4 +275,5 @@ class Queries:
         if row is None:
             return None
         summaries = {s.id: s for s in self.stories()}
-        return row, [self.card(summaries[s]) for s in row.story_ids if s in summaries]
+        corrections = self.store.corrections()
+        return row, [self.card(summaries[s], corrections) for s in row.story_ids if s in summaries]

@@ -10,6 +10,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..analyze import ANALYZER_VERSION
 from ..analyze.outlets import source_key, squash
 from ..brief import DEFAULT_WORDS, build_briefing
@@ -82,14 +84,16 @@ class Results:
             return cached
         articles = self.store.articles_by_id(members)
         sentences: dict[int, tuple[str, ...]] = {}
+        vectors: dict[tuple[int, int], np.ndarray] = {}
         for article_id in members:
             found = self.sentences.of(article_id)
             if found is not None:
                 sentences[article_id] = found.sentences
+                vectors.update({(article_id, i): v for i, v in enumerate(found.vectors)})
         reuse = self.store.reuse_among(members)
         briefing = build_briefing(
             resolved, representative_title(list(articles.values())), articles, sentences,
-            self.sentences.vectors_of(members), groups, timeline, self.derived_from(members, articles, reuse),
+            vectors, groups, timeline, self.derived_from(members, articles, reuse),
             reuse, self.store.citations_of(members), words=words)
         self.store.save_cached(resolved, f"brief:{words}", key, to_json(briefing))
         return briefing

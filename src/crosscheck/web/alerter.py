@@ -33,7 +33,7 @@ class Alerter:
     def run_once(self) -> int:
         """Queue what changed and deliver what is due; alerts delivered."""
         self.site("check_alerts")
-        return len(self.site.engine.following.deliver_alerts().delivered)  # network I/O without the lock
+        return len(self.site.engine.deliver_alerts().delivered)  # network I/O without the lock
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -25,7 +25,7 @@ from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from ..errors import CrosscheckError, http_status
 from ..read.format import plural, readable_span, readable_time, verdict_line
-from ..records import plain
+from ..records import VERDICTS, plain
 from .alerter import Alerter
 from .discussion import Discussion
 from .follows import follows_router, story_follows
@@ -36,7 +36,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 API = "/api/v1"
 MAX_PAGE = 100
 STORIES_PER_PAGE = 25
-VERDICTS = ("conflicting", "updated", "corroborated", "single_source")
 
 
 class Site:
