@@ -68,6 +68,7 @@ def test_a_length_says_whether_it_is_a_depth_a_distance_or_a_fall(sentence, valu
     ("McDermott scored the team's first 17 points.", "17 points", None, "part"),
     ("The Jaguars had one final chance to win.", "one final chance", None, "part"),
     ("Another 12 people were rescued.", "12 people", None, "part"),
+    ("Three of the four Israeli soldiers died.", "Three of the four Israeli soldiers", None, "part"),
     ("He ran 80 yards on the opening play two weeks ago.", "80 yards", None, "background"),
 ])
 def test_scope_tells_parts_totals_running_counts_and_other_times(sentence, value, home_year, expected):
@@ -227,6 +228,21 @@ def test_a_tally_that_rises_with_time_is_updated_not_conflicting():
     assert [value for value, _, _ in group.sides] == ["41", "43"]
     later_lower = _articles(datetime(2026, 3, 10, 21, 5), datetime(2026, 3, 10, 18, 42))
     assert judge([claims], later_lower, {})[0].verdict == "conflicting"
+
+
+def test_an_update_needs_a_count_of_now_said_to_have_moved():
+    undated = _articles(None, None)
+    # a past event's toll is no count still moving, whatever the dates of the reports
+    tsunami = [_q(1, 13, scope="background"), _q(2, 14, scope="background")]
+    rising = _articles(datetime(2026, 3, 10, 9, 0), datetime(2026, 3, 10, 18, 0))
+    assert judge([tsunami], rising, {})[0].verdict == "conflicting"
+    # "the latest" far from the figure says nothing of it; "rose to" right before it does
+    far = [_q(1, 4, text="Four people were killed."),
+           _q(2, 5, value_text="five people",
+              text="The latest powerful tremor to shake the region where five people were killed and hundreds hurt.")]
+    assert judge([far], undated, {})[0].verdict == "conflicting"
+    near = [far[0], _q(2, 5, value_text="5", text="The number of people killed rose to 5.")]
+    assert judge([near], undated, {})[0].verdict == "updated"
 
 
 def test_a_conflict_names_its_sides_with_whom_they_credit():

@@ -232,10 +232,11 @@ _PART_BEFORE = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|
 _SUBSET_WORDS = r"(?:first|last|final|opening|closing|remaining|other|another|additional|further|extra)"
 _SUBSET_BEFORE = re.compile(rf"\b{_SUBSET_WORDS}\s+\Z", re.I)
 _SUBSET_INSIDE = re.compile(rf"\s{_SUBSET_WORDS}\s", re.I)  # "one final chance", "10 more minutes"
+_SMALL_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # the total of a part: "28 of 41 passes", "five of Creighton's first eight points"
-_TOTAL_BEFORE = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-                           r"(?:out\s+)?of\s+(?:[\w’'-]+\s+){0,3}\Z", re.I)
-_PART_OF_TOTAL = re.compile(r"\d[\d,.]*\s+(?:out\s+)?of\s+(?:the\s+)?\d", re.I)  # "23 of 25 drones"
+_TOTAL_BEFORE = re.compile(rf"\b{_SMALL_NUMBER}\s+(?:out\s+)?of\s+(?:[\w’'-]+\s+){{0,3}}\Z", re.I)
+# "23 of 25 drones", "three of the four soldiers"
+_PART_OF_TOTAL = re.compile(rf"\b{_SMALL_NUMBER}\s+(?:out\s+)?of\s+(?:the\s+)?{_SMALL_NUMBER}\b", re.I)
 _RUNNING = re.compile(r"\b(?:so\s+far|to\s+date|in\s+total|in\s+all|all\s+told|altogether|overall|"
                       r"a\s+total\s+of|total(?:ling|ing)?|cumulative|bringing\s+(?:the\s+\w+\s+)?(?:to|up)|"
                       r"brings?\s+(?:the\s+\w+\s+)?to|since\s+the\s+(?:start|beginning|outbreak)|"

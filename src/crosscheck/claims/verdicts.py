@@ -134,19 +134,33 @@ _UPDATE_WORDS = re.compile(r"\b(?:rose|risen|rising|climbed|climbing|increased|j
                            r"bringing|brings|raised)\b", re.I)
 
 
+UPDATE_WORD_REACH = 40  # characters before a figure in which "rose to", "bringing the toll to" speak of it
+
+
 def _is_update(claims: Sequence[Claim], articles: Mapping[int, Article]) -> bool:
     """A tally (deaths, injuries, arrests...) whose reports rise with time: each later
     report at least the earlier ones, by publication time where every article has one,
     else where the higher reports say the count moved ("rose to", "bringing the toll to")."""
     if not all(c.kind == "quantity" and (c.role in _TALLY_ROLES or c.scope == "running") for c in claims):
         return False
+    if any(c.scope == "background" for c in claims):
+        return False  # a toll of another time (the 2004 tsunami's) is not a count still moving
     moments = [_moment(articles[c.article_id]) for c in claims]
     if all(moments) and len(set(moments)) > 1:
         ordered = [c for _, c in sorted(zip(moments, claims), key=lambda pair: pair[0])]
         lows = [c.value or 0.0 for c in ordered]
         return all(later >= earlier for earlier, later in zip(lows, lows[1:]))
     top = max(c.value or 0.0 for c in claims)
-    return all(_UPDATE_WORDS.search(c.text) or c.scope == "running" for c in claims if (c.value or 0.0) == top)
+    return all(_says_it_moved(c) or c.scope == "running" for c in claims if (c.value or 0.0) == top)
+
+
+def _says_it_moved(claim: Claim) -> bool:
+    """An update word next to the figure ("the toll rose to 43"), not anywhere in its sentence
+    ("the latest tremor to shake the region where five people were killed")."""
+    at = claim.text.find(claim.value_text)
+    if at < 0:
+        return False
+    return _UPDATE_WORDS.search(claim.text, max(0, at - UPDATE_WORD_REACH), at + len(claim.value_text)) is not None
 
 
 def _moment(article: Article) -> datetime | None:

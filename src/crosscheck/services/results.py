@@ -23,7 +23,7 @@ from ..store import Store
 from ..store.codec import briefing_from_json, crosscheck_from_json, crosscheck_to_json
 from .sentences import Sentences
 
-CLAIMS_VERSION = 12  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
+CLAIMS_VERSION = 13  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
 BRIEF_VERSION = 6  # bump when briefing selection or its JSON changes
 DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
 
