@@ -19,6 +19,14 @@ SEEDS = SHARED / "corpus" / "seeds"
 ECB_DEV = SHARED / "bench" / "ecbplus-dev.jsonl"
 
 
+# PostgreSQL test stores keep their story vector indexes here, not in the user's cache (every test
+# database has a URL of its own, and so a directory of its own).
+if "CROSSCHECK_INDEX_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["CROSSCHECK_INDEX_DIR"] = tempfile.mkdtemp(prefix="crosscheck-test-index-")
+
+
 # Debian's Chromium driven by Playwright; Playwright's own browser download fails here.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",

@@ -112,7 +112,6 @@ def test_ids_stay_stable_and_a_merged_story_redirects():
     clusterer.add(a2)
     assert first in clusterer.members
     clusterer.config = ClusterConfig()  # a looser threshold: the next arrival bridges everything
-    clusterer.members = {first: [a1.article_id, a2.article_id]}
     clusterer._set_story(first, [a1.article_id, a2.article_id])
     second = clusterer._new_story_id()
     clusterer._set_story(second, [b1.article_id])
@@ -131,9 +130,9 @@ def test_candidates_come_from_the_indexes_not_a_scan(monkeypatch):
     scored = []
     real = clusterer._average_link
 
-    def counting(features, story):
-        scored.append(story)
-        return real(features, story)
+    def counting(features, state):
+        scored.append(state.story_id)
+        return real(features, state)
 
     monkeypatch.setattr(clusterer, "_average_link", counting)
     probe = world.features[0]
@@ -149,4 +148,5 @@ def test_story_sums_give_the_same_average_link_as_pairwise_similarity():
     probe = world.features[3]
     for story, members in clusterer.members.items():
         pairwise = similarity_matrix([probe], clusterer._features_of(members), clusterer.config).mean()
-        assert clusterer._average_link(probe, story) == pytest.approx(float(pairwise), abs=1e-5)
+        state = clusterer.book.get([story])[story]
+        assert clusterer._average_link(probe, state) == pytest.approx(float(pairwise), abs=1e-5)

@@ -193,6 +193,7 @@ class Engine:
         return self.following.export_rows()
 
     def close(self) -> None:
+        self.placement.close()
         self.store.close()
 
     def __enter__(self) -> "Engine":

@@ -15,9 +15,10 @@ from ..records import Analysis, Article, SentenceReuse
 from ..store import Store
 from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer
 from ..stories.features import ArticleFeatures, build_features, meaning_vector
-from ..stories.provenance import (ArticleSentences, NearDuplicateIndex, find_reuse, minhash_signature,
-                                  signature_bytes, signature_from_bytes, source_and_derived)
+from ..stories.provenance import (ArticleSentences, closest_near_duplicates, find_reuse, lsh_buckets,
+                                  minhash_signature, signature_bytes, signature_from_bytes, source_and_derived)
 from .sentences import Sentences
+from .story_book import StoredStoryBook, absorbed_row, state_row
 
 
 class Placement:
@@ -26,8 +27,7 @@ class Placement:
         self.sentences = sentences
         self.config = config
         self._clusterer: StoryClusterer | None = None
-        self._generation = -1  # the store's placement_generation the clusterer has seen
-        self._near_index: NearDuplicateIndex | None = None
+        self._book: StoredStoryBook | None = None
         self._published: dict[int, date | None] = {}
 
     def place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
@@ -39,10 +39,26 @@ class Placement:
             done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
             for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
                 if article.id not in done:
-                    self._place(article, analysis, vectors, clusterer)
-                    self._generation += 1
+                    try:
+                        self._place(article, analysis, vectors, clusterer)
+                    except BaseException:
+                        # the clusterer may hold stories the store did not take: start again from the store
+                        self._clusterer = self._book = None
+                        raise
+                    self._book.placed()
                     placed += 1
         return placed
+
+    def prepare(self) -> None:
+        """Open the stories' index now rather than at the first article placed (a server or a
+        worker starting, a store just copied)."""
+        with self.store.placement_lock():
+            self._synced_clusterer()
+
+    def close(self) -> None:
+        """Save the vector index, so that the next process loads it instead of rebuilding it."""
+        if self._book is not None:
+            self._book.save(force=True)
 
     def forget_day(self, article_id: int) -> None:
         """An article's publication day changed (a correction)."""
@@ -51,11 +67,14 @@ class Placement:
     def _synced_clusterer(self) -> StoryClusterer:
         """The clusterer, caught up with what other processes stored (call under placement_lock)."""
         generation = self.store.placement_generation()
-        if self._clusterer is not None and generation != self._generation:
-            self._clusterer.sync(self.store.story_memberships())
-            self._near_index = None  # reloaded from the store when next needed
-        self._generation = generation
-        return self._get_clusterer()
+        if self._clusterer is None:
+            self._book = StoredStoryBook(self.store, self.sentences.embedder.dim)
+            self._book.open(generation, self._load_features)
+            self._clusterer = StoryClusterer(self.config, self._load_features, self.store.new_story_id,
+                                             book=self._book)
+        else:
+            self._book.catch_up(generation)
+        return self._clusterer
 
     def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
         doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.sentences.embedder.dim, np.float32)
@@ -63,15 +82,14 @@ class Placement:
         self._published[article.id] = own
         features = build_features(article, analysis, doc_vector)
         signature = minhash_signature(article.text)
+        buckets = lsh_buckets(signature)
         change = clusterer.add(features)
-        near_index = self._get_near_index()
-        near = near_index.near(signature, exclude=article.id)
-        near_index.add(article.id, signature)
+        near = self._near_duplicates(signature, buckets, article.id)
 
         anchor, inferred = own, False
         if anchor is None:
             anchor = self._story_anchor(change.memberships.get(change.story_id) or
-                                        clusterer.members.get(change.story_id, []), article.id)
+                                        clusterer.members_of(change.story_id), article.id)
             if anchor is not None:
                 inferred = True
                 analysis = reresolve_dates(article, analysis, anchor, inferred=True)
@@ -81,16 +99,13 @@ class Placement:
         self.store.save_analysis(article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
                                  features=_features_json(features), minhash=signature_bytes(signature),
                                  story_change=change, near=near, reuse=reuse, compared=compared,
-                                 analyzer_version=ANALYZER_VERSION)
+                                 analyzer_version=ANALYZER_VERSION, buckets=buckets,
+                                 story_states=[*(absorbed_row(s) for s in change.redirects),
+                                               *(state_row(st) for s, st in change.states.items()
+                                                 if s not in change.redirects)])
         self._reanchor_undated(change, skip=article.id)
 
     # -- stories ----------------------------------------------------------------
-    def _get_clusterer(self) -> StoryClusterer:
-        if self._clusterer is None:
-            self._clusterer = StoryClusterer(self.config, self._load_features, self.store.new_story_id)
-            self._clusterer.restore(self.store.story_memberships())
-        return self._clusterer
-
     def _load_features(self, article_ids: Iterable[int]) -> dict[int, ArticleFeatures]:
         found = {}
         for article_id, (vector, data, _) in self.store.features(list(article_ids)).items():
@@ -139,12 +154,11 @@ class Placement:
                                             anchor, True)
 
     # -- provenance -------------------------------------------------------------
-    def _get_near_index(self) -> NearDuplicateIndex:
-        if self._near_index is None:
-            self._near_index = NearDuplicateIndex()
-            for article_id, blob in self.store.minhashes().items():
-                self._near_index.add(article_id, signature_from_bytes(blob))
-        return self._near_index
+    def _near_duplicates(self, signature, buckets: list[int], article_id: int) -> list[tuple[int, float]]:
+        """The closest stored near-duplicates: candidates share an LSH bucket in the store."""
+        mates = self.store.bucket_mates(buckets) - {article_id}
+        candidates = {other: signature_from_bytes(blob) for other, blob in self.store.minhashes_of(mates).items()}
+        return closest_near_duplicates(signature, candidates, exclude=article_id)
 
     def reuse_for(self, change: StoryChange, article_id: int,
                   near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:

@@ -30,7 +30,8 @@ from ..records import Analysis, Article, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
 from .schema import (CREATE_EXTRA, MIGRATIONS, PG_SEARCH_DOCUMENT, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
-                     sentence_vectors, stories, story_articles, story_cache, story_moves, story_redirects)
+                     minhash_buckets, sentence_vectors, stories, story_articles, story_cache, story_keys, story_moves,
+                     story_redirects, story_state)
 
 DEFAULT_DB = "crosscheck.db"
 PLACEMENT_LOCK_KEY = 0x63726F73  # "cros": the advisory lock id of story placement
@@ -307,8 +308,11 @@ class Store:
 
     def save_analysis(self, article: Article, analysis: Analysis, *, anchor: date | None, anchor_inferred: bool,
                       vector: np.ndarray, features: dict, minhash: bytes, story_change, near: list[tuple[int, float]],
-                      reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int) -> None:
-        """Everything learned about one article, and the story changes it caused, in one transaction."""
+                      reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int,
+                      story_states: list[dict] = (), buckets: list[int] = ()) -> None:
+        """Everything learned about one article, and the story changes it caused, in one transaction.
+        `story_states`: the new state of each story changed (story_id, size, vector_sum, data, keys;
+        size 0 for a story absorbed); `buckets`: the article's MinHash LSH buckets."""
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.engine.begin() as conn:
             conn.execute(insert(analyses).values(article_id=article.id, version=analyzer_version,
@@ -336,7 +340,9 @@ class Store:
             if citation_rows:
                 conn.execute(insert(citations), list(citation_rows.values()))
             self._apply_story_change(conn, story_change, now)
-            _bump_generation(conn)
+            _write_story_states(conn, story_states, _bump_generation(conn))
+            if buckets:
+                conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": article.id} for b in set(buckets)])
             if near:
                 conn.execute(insert(near_duplicates), [
                     {"article_id": article.id, "other_id": other, "similarity": round(sim, 4)} for other, sim in near])
@@ -449,6 +455,23 @@ class Store:
                 found[story_id].append(article_id)
         return dict(found)
 
+    def members_of(self, story_ids: Iterable[int]) -> dict[int, list[int]]:
+        """These stories' article ids in id order (stories with none are left out)."""
+        found: dict[int, list[int]] = defaultdict(list)
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(story_ids)), 500):
+                for article_id, story_id in conn.execute(
+                        select(story_articles.c.article_id, story_articles.c.story_id)
+                        .where(story_articles.c.story_id.in_(chunk)).order_by(story_articles.c.article_id)):
+                    found[story_id].append(article_id)
+        return dict(found)
+
+    def stories_changed_since(self, generation: int) -> list[int]:
+        """Stories whose members changed (or that were absorbed) after that placement generation."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(story_state.c.story_id)
+                                     .where(story_state.c.generation > generation)).scalars())
+
     def story_members(self, story_id: int) -> list[int]:
         """One story's article ids in id order (what story_memberships() holds for it), by its index."""
         with self.engine.connect() as conn:
@@ -504,6 +527,99 @@ class Store:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
                                      .where(article_features.c.minhash.is_not(None))).all())
+
+    def minhashes_of(self, article_ids: Iterable[int]) -> dict[int, bytes]:
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(article_ids), 500):
+                found.update(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
+                                          .where(article_features.c.article_id.in_(chunk),
+                                                 article_features.c.minhash.is_not(None))).all())
+        return found
+
+    def bucket_mates(self, buckets: Iterable[int]) -> set[int]:
+        """Articles sharing at least one MinHash bucket with these."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(minhash_buckets.c.article_id).distinct()
+                                    .where(minhash_buckets.c.bucket.in_(list(set(buckets))))).scalars())
+
+    def story_states(self, story_ids: Iterable[int]) -> dict[int, tuple[bytes, str]]:
+        """Live stories' stored states: (vector_sum, data)."""
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(story_ids), 500):
+                found.update((row.story_id, (row.vector_sum, row.data)) for row in conn.execute(
+                    select(story_state.c.story_id, story_state.c.vector_sum, story_state.c.data)
+                    .where(story_state.c.story_id.in_(chunk), story_state.c.size > 0)))
+        return found
+
+    def story_vectors(self, since: int | None = None) -> Iterator[tuple[int, int, bytes | None]]:
+        """(story, size, vector_sum) of every live story, or of every story whose state changed
+        after generation `since` (size 0: absorbed), streamed."""
+        query = select(story_state.c.story_id, story_state.c.size, story_state.c.vector_sum)
+        query = query.where(story_state.c.size > 0) if since is None else \
+            query.where(story_state.c.generation > since)
+        with self.engine.connect() as conn:
+            for batch in conn.execution_options(stream_results=True, yield_per=2000).execute(query).partitions(2000):
+                yield from ((row.story_id, row.size, row.vector_sum) for row in batch)
+
+    def live_story_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(story_state)
+                                    .where(story_state.c.size > 0)).scalar_one())
+
+    def story_postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
+        """The stories holding each key, for the keys held by 1 to `limit` stories (a key in
+        more is too common to tell stories apart, and is not read)."""
+        keys = sorted({key[:200] for key in keys})
+        if not keys:
+            return {}
+        found: dict[str, list[int]] = defaultdict(list)
+        with self.engine.connect() as conn:
+            counts = conn.execute(select(story_keys.c.key, func.count()).where(story_keys.c.key.in_(keys))
+                                  .group_by(story_keys.c.key)).all()
+            wanted = [key for key, count in counts if count <= limit]
+            if wanted:
+                for key, story_id in conn.execute(select(story_keys.c.key, story_keys.c.story_id)
+                                                  .where(story_keys.c.key.in_(wanted))):
+                    found[key].append(story_id)
+        return dict(found)
+
+    def replace_placement_index(self, states: Iterable[dict], buckets: Iterable[tuple[int, int]],
+                                version: str) -> None:
+        """Write every story's state and every article's MinHash buckets afresh (a store from
+        before they were kept, or from an older layout), then mark them as of `version`."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(story_keys))
+            conn.execute(delete(story_state))
+            conn.execute(delete(minhash_buckets))
+            generation = int(conn.execute(select(meta.c.value)
+                                          .where(meta.c.key == "placement_generation")).scalar() or 0)
+            for chunk in _batches(states, 1000):
+                conn.execute(insert(story_state), [
+                    {"story_id": st["story_id"], "generation": generation, "size": st["size"],
+                     "vector_sum": st["vector_sum"], "data": st["data"]} for st in chunk])
+                conn.execute(insert(story_keys), [{"key": key, "story_id": st["story_id"]}
+                                                  for st in chunk for key in sorted({k[:200] for k in st["keys"]})])
+            for chunk in _batches(buckets, 5000):
+                conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": a} for b, a in chunk])
+            _set_meta(conn, "placement_index", version)
+
+    def meta_value(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def store_token(self) -> str:
+        """A random token set once per store: files kept beside a store (the story vector index)
+        name it, so that they are never taken for another store's."""
+        token = self.meta_value("store_token")
+        if token is None:
+            import uuid
+
+            with self.engine.begin() as conn:
+                conn.execute(_insert_new(conn, meta), [{"key": "store_token", "value": uuid.uuid4().hex}])
+            token = self.meta_value("store_token")
+        return token
 
     def compared_among(self, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
         """Those of `pairs` (first id < second id) already compared for sentence reuse."""
@@ -655,6 +771,11 @@ def _insert_new(conn, table):
     return dialect_insert(table).on_conflict_do_nothing()
 
 
+def _set_meta(conn, key: str, value: str) -> None:
+    if not conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount:
+        conn.execute(insert(meta).values(key=key, value=value))
+
+
 def _bump(conn, key: str) -> None:
     """Add one to a counter in `meta`, atomically (one UPDATE), creating it at 1."""
     done = conn.execute(update(meta).where(meta.c.key == key)
@@ -663,13 +784,32 @@ def _bump(conn, key: str) -> None:
         conn.execute(insert(meta).values(key=key, value="1"))
 
 
-def _bump_generation(conn) -> None:
-    # only ever called under placement_lock, so read-then-write cannot race
+def _bump_generation(conn) -> int:
+    """The new placement generation. Only ever called under placement_lock, so read-then-write
+    cannot race."""
     value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
     if value is None:
         conn.execute(insert(meta).values(key="placement_generation", value="1"))
-    else:
-        conn.execute(update(meta).where(meta.c.key == "placement_generation").values(value=str(int(value) + 1)))
+        return 1
+    conn.execute(update(meta).where(meta.c.key == "placement_generation").values(value=str(int(value) + 1)))
+    return int(value) + 1
+
+
+def _write_story_states(conn, states: Iterable[dict], generation: int) -> None:
+    """Replace stories' states, stamped with the generation, and bring their index keys in line
+    (only the keys that changed are written: a big story keeps thousands)."""
+    for state in states:
+        story_id = state["story_id"]
+        conn.execute(delete(story_state).where(story_state.c.story_id == story_id))
+        conn.execute(insert(story_state).values(story_id=story_id, generation=generation, size=state["size"],
+                                                vector_sum=state["vector_sum"], data=state["data"]))
+        wanted = {key[:200] for key in state["keys"]}
+        held = set(conn.execute(select(story_keys.c.key).where(story_keys.c.story_id == story_id)).scalars())
+        gone = sorted(held - wanted)
+        for chunk in _chunks(gone, 500):
+            conn.execute(delete(story_keys).where(story_keys.c.story_id == story_id, story_keys.c.key.in_(chunk)))
+        if wanted - held:
+            conn.execute(insert(story_keys), [{"key": key, "story_id": story_id} for key in sorted(wanted - held)])
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -703,6 +843,18 @@ def _article(row: Row) -> Article:
         published_has_time=bool(row.published_has_time), text=row.text, language=row.language,
         content_hash=row.content_hash, ingested_at=row.ingested_at,
     )
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size`, without holding them all."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _chunks(items: list, size: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint, inspect)
 from sqlalchemy.engine import Connection
 
@@ -89,6 +89,37 @@ story_articles = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
     Index("ix_story_articles_story", "story_id"),
+)
+
+# What scoring an article against a story needs (stories.cluster.StoryState), kept as stories
+# change, so that a process reads only the stories it scores instead of every article at start.
+# `generation` is the placement_generation that wrote the row: a process catches up with what
+# others changed by reading the rows newer than what it has seen. An absorbed story keeps a row
+# with size 0, so that catching up also removes it.
+story_state = Table(
+    "story_state", metadata,
+    Column("story_id", Integer, primary_key=True, autoincrement=False),
+    Column("generation", BigInteger, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("vector_sum", LargeBinary),  # float32
+    Column("data", Text),  # members, sparse sums, index keys, member times (JSON)
+    Index("ix_story_state_generation", "generation"),
+)
+
+# The entity/term index: which stories hold a key (a name, or "term:" and a distinctive term).
+story_keys = Table(
+    "story_keys", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("story_id", Integer, primary_key=True),
+    Index("ix_story_keys_story", "story_id"),
+)
+
+# MinHash LSH buckets (a hash of one band of an article's signature): articles sharing a bucket
+# are near-duplicate candidates, found by the store instead of an index rebuilt at every start.
+minhash_buckets = Table(
+    "minhash_buckets", metadata,
+    Column("bucket", BigInteger, primary_key=True),
+    Column("article_id", Integer, primary_key=True),
 )
 
 story_redirects = Table(
@@ -333,6 +364,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: lambda conn: (metadata.create_all(conn, tables=V6_TABLES), _pg_full_text(conn)),
     7: lambda conn: metadata.create_all(conn, tables=[story_moves]),
     8: lambda conn: _v8_follow_secrets(conn),
+    # filled from the stories and signatures already stored when placement first opens the store
+    9: lambda conn: metadata.create_all(conn, tables=[story_state, story_keys, minhash_buckets]),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.

@@ -17,7 +17,7 @@ absorbed into another redirects to it.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -168,69 +168,42 @@ class StoryChange:
     joined: dict[int, list[int]] = field(default_factory=dict)  # story -> articles new to it
     # A story that lives on but lost articles to another (a split): (from story, to story, articles)
     moved: list[tuple[int, int, list[int]]] = field(default_factory=list)
+    states: dict[int, "StoryState"] = field(default_factory=dict)  # the new state of each story set
 
 
 FeatureLoader = Callable[[Iterable[int]], dict[int, ArticleFeatures]]
 
 
-class StoryClusterer:
-    """The in-memory side of clustering: story members, centroid index, entity index.
+@dataclass(frozen=True, slots=True)
+class MemberTime:
+    """What the year and time terms of average link need of one member: its years, whether it
+    carries its own date, and its event spans (see _time_penalty)."""
 
-    Article features are fetched through `load_features` when a story is looked
-    at, so the clusterer can start from a store without reading every article.
-    """
+    years: frozenset[int]
+    day: int | None  # the member's own day as an ordinal; only whether it has one matters
+    event: tuple[tuple[int, int], ...]
 
-    def __init__(self, config: ClusterConfig, load_features: FeatureLoader, new_story_id: Callable[[], int],
-                 dim: int = 384):
-        from usearch.index import Index
+    @classmethod
+    def of(cls, features: ArticleFeatures) -> "MemberTime":
+        return cls(features.years, features.day.toordinal() if features.day else None, features.event)
 
-        self.config = config
-        self._load_features = load_features
-        self._new_story_id = new_story_id
-        self._index = Index(ndim=dim, metric="cos")
-        self._features: dict[int, ArticleFeatures] = {}
-        self.members: dict[int, list[int]] = {}
-        self._vector_sums: dict[int, np.ndarray] = {}
-        # Sums of members' sparse vectors: the average link of an article to a
-        # story is its dot product with these, divided by the story's size.
-        self._sparse_sums: dict[int, dict[str, dict[str, float]]] = {}
-        self._story_entities: dict[int, Counter] = {}
-        self._entity_stories: dict[str, set[int]] = defaultdict(set)
 
-    # -- state ------------------------------------------------------------------
-    def restore(self, stories: dict[int, list[int]]) -> None:
-        """Rebuild the indexes from stored memberships."""
-        for story_id, article_ids in stories.items():
-            self._set_story(story_id, list(article_ids))
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """All that scoring an article against a story needs, without its members' features: the
+    sums of their meaning vectors and sparse vectors (average link is a dot product with these
+    over the size), their index keys, and their times. Kept in the store, so that a process
+    reads only the stories it scores."""
 
-    def sync(self, stories: dict[int, list[int]]) -> int:
-        """Catch up with stored memberships that another process changed: rebuild only the
-        stories whose members differ, drop the ones gone. The number of stories touched."""
-        touched = 0
-        for story_id in [s for s in self.members if s not in stories]:
-            self._drop_story(story_id)
-            touched += 1
-        for story_id, article_ids in stories.items():
-            if self.members.get(story_id) != list(article_ids):
-                self._set_story(story_id, list(article_ids))
-                touched += 1
-        return touched
+    story_id: int
+    members: tuple[int, ...]
+    vector_sum: np.ndarray
+    sums: dict[str, dict[str, float]]  # attribute -> key -> sum over members
+    keys: dict[str, int]  # index key -> members carrying it
+    times: tuple[MemberTime, ...]
 
-    def _features_of(self, article_ids: Iterable[int]) -> list[ArticleFeatures]:
-        ids = list(article_ids)
-        missing = [i for i in ids if i not in self._features]
-        if missing:
-            self._features.update(self._load_features(missing))
-        return [self._features[i] for i in ids]
-
-    def _set_story(self, story_id: int, article_ids: list[int]) -> None:
-        self._drop_story(story_id)
-        features = self._features_of(article_ids)
-        self.members[story_id] = article_ids
-        vector_sum = np.sum([f.vector for f in features], axis=0)
-        self._vector_sums[story_id] = vector_sum
-        norm = np.linalg.norm(vector_sum)
-        self._index.add(story_id, (vector_sum / norm if norm else vector_sum).astype(np.float32))
+    @classmethod
+    def of(cls, story_id: int, features: Sequence[ArticleFeatures]) -> "StoryState":
         sums: dict[str, dict[str, float]] = {}
         for attribute in _SPARSE:
             total: dict[str, float] = defaultdict(float)
@@ -238,77 +211,207 @@ class StoryClusterer:
                 for key, value in getattr(f, attribute).items():
                     total[key] += value
             sums[attribute] = dict(total)
-        self._sparse_sums[story_id] = sums
-        entities = Counter(key for f in features for key in _index_keys(f))
-        self._story_entities[story_id] = entities
-        for key in entities:
-            self._entity_stories[key].add(story_id)
+        return cls(story_id=story_id, members=tuple(f.article_id for f in features),
+                   vector_sum=np.sum([f.vector for f in features], axis=0).astype(np.float32), sums=sums,
+                   keys=dict(Counter(key for f in features for key in _index_keys(f))),
+                   times=tuple(MemberTime.of(f) for f in features))
 
-    def _drop_story(self, story_id: int) -> None:
-        if story_id not in self.members:
+    def plus(self, features: ArticleFeatures) -> "StoryState":
+        """This story with one more member, without reading the others' features."""
+        sums = {attribute: dict(self.sums[attribute]) for attribute in _SPARSE}
+        for attribute in _SPARSE:
+            for key, value in getattr(features, attribute).items():
+                sums[attribute][key] = sums[attribute].get(key, 0.0) + value
+        keys = dict(self.keys)
+        for key in _index_keys(features):
+            keys[key] = keys.get(key, 0) + 1
+        return StoryState(story_id=self.story_id, members=(*self.members, features.article_id),
+                          vector_sum=(self.vector_sum + features.vector).astype(np.float32), sums=sums, keys=keys,
+                          times=(*self.times, MemberTime.of(features)))
+
+    @property
+    def direction(self) -> np.ndarray:
+        """The unit centroid, as the vector index holds it."""
+        norm = float(np.linalg.norm(self.vector_sum))
+        return (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
+
+
+class StoryBook:
+    """Where the clusterer keeps its stories: their states, the entity/term postings and the
+    centroid index. This one holds everything in memory (tests, benchmarks replaying a corpus);
+    services.story_book.StoredStoryBook reads states and postings from the store instead."""
+
+    def __init__(self, dim: int = 384):
+        from usearch.index import Index
+
+        self._states: dict[int, StoryState] = {}
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        self.index = Index(ndim=dim, metric="cos")
+
+    def get(self, story_ids: Iterable[int]) -> dict[int, StoryState]:
+        return {s: self._states[s] for s in story_ids if s in self._states}
+
+    def put(self, state: StoryState) -> None:
+        self.drop(state.story_id)
+        self._states[state.story_id] = state
+        self.index.add(state.story_id, state.direction)
+        for key in state.keys:
+            self._postings[key].add(state.story_id)
+
+    def drop(self, story_id: int) -> None:
+        state = self._states.pop(story_id, None)
+        if state is None:
             return
-        del self.members[story_id]
-        del self._vector_sums[story_id]
-        del self._sparse_sums[story_id]
-        self._index.remove(story_id)
-        for key in self._story_entities.pop(story_id):
-            postings = self._entity_stories[key]
+        self.index.remove(story_id)
+        for key in state.keys:
+            postings = self._postings[key]
             postings.discard(story_id)
             if not postings:
-                del self._entity_stories[key]
+                del self._postings[key]
+
+    def postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
+        """The stories holding each key, for keys held by 1 to `limit` stories."""
+        found = {}
+        for key in keys:
+            stories = self._postings.get(key, ())
+            if 0 < len(stories) <= limit:
+                found[key] = list(stories)
+        return found
+
+    def nearest(self, vector: np.ndarray, count: int) -> list[int]:
+        if not len(self.index):
+            return []
+        found = self.index.search(vector, min(count, len(self.index)))
+        return [int(k) for k in np.atleast_1d(found.keys)]
+
+    def all_members(self) -> dict[int, list[int]]:
+        return {s: list(state.members) for s, state in self._states.items()}
+
+
+FEATURE_CACHE = 4000  # articles' features kept for re-clustering; the rest are read again when needed
+
+
+class StoryClusterer:
+    """Online clustering over a StoryBook.
+
+    Article features are fetched through `load_features` when a neighbourhood is re-clustered
+    (and a bounded number kept), so the clusterer can start from a store without reading every
+    article, and its memory does not grow with the store.
+    """
+
+    def __init__(self, config: ClusterConfig, load_features: FeatureLoader, new_story_id: Callable[[], int],
+                 dim: int = 384, book: StoryBook | None = None):
+        self.config = config
+        self._load_features = load_features
+        self._new_story_id = new_story_id
+        self.book = book if book is not None else StoryBook(dim)
+        self._features: OrderedDict[int, ArticleFeatures] = OrderedDict()
+        self._changed: dict[int, StoryState] = {}  # the states set by the arrival under way
+        self._arriving: ArticleFeatures | None = None  # the article being placed
+
+    @property
+    def members(self) -> dict[int, list[int]]:
+        """Every story's members (an in-memory book only)."""
+        return self.book.all_members()
+
+    def members_of(self, story_id: int) -> list[int]:
+        state = self.book.get([story_id]).get(story_id)
+        return list(state.members) if state else []
+
+    # -- state ------------------------------------------------------------------
+    def restore(self, stories: dict[int, list[int]]) -> None:
+        """Set stories from memberships (given articles' features)."""
+        for story_id, article_ids in stories.items():
+            self._set_story(story_id, list(article_ids))
+
+    def _features_of(self, article_ids: Iterable[int]) -> list[ArticleFeatures]:
+        ids = list(article_ids)
+        cache = self._features
+        arriving = self._arriving
+        missing = [i for i in ids if i not in cache and (arriving is None or i != arriving.article_id)]
+        loaded = self._load_features(missing) if missing else {}
+        found = []
+        for i in ids:
+            if arriving is not None and i == arriving.article_id:  # not stored until placed
+                features = arriving
+            elif i in loaded:
+                features = loaded[i]
+            else:
+                features = cache[i]
+                cache.move_to_end(i)
+            found.append(features)
+        for i, features in loaded.items():
+            cache[i] = features
+        while len(cache) > FEATURE_CACHE:
+            cache.popitem(last=False)
+        return found
+
+    def _remember(self, features: ArticleFeatures) -> None:
+        self._features[features.article_id] = features
+        self._features.move_to_end(features.article_id)
+
+    def _set_story(self, story_id: int, article_ids: list[int]) -> None:
+        self._put(StoryState.of(story_id, self._features_of(article_ids)))
+
+    def _put(self, state: StoryState) -> None:
+        self.book.put(state)
+        self._changed[state.story_id] = state
 
     # -- arrival ----------------------------------------------------------------
     def add(self, features: ArticleFeatures) -> StoryChange:
-        self._features[features.article_id] = features
-        scored = self._score_candidates(features)
+        self._remember(features)
+        self._arriving = features
+        self._changed = {}
+        scored, states = self._score_candidates(features)
         floor = self.config.threshold - self.config.candidate_margin
         chosen = [story for score, story in scored if score >= floor][: self.config.candidate_stories]
-        local = [features.article_id] + [a for s in chosen for a in self.members[s]]
+        local = [features.article_id] + [a for s in chosen for a in states[s].members]
         if not chosen or len(local) > self.config.max_local_articles:
-            return self._assign_greedily(features, scored)
-        groups = self._recluster(local)
-        return self._apply(groups, chosen, features.article_id)
+            change = self._assign_greedily(features, scored, states)
+        else:
+            change = self._apply(self._recluster(local), {s: states[s] for s in chosen}, features.article_id)
+        change.states = self._changed
+        self._changed = {}
+        self._arriving = None
+        return change
 
-    def _score_candidates(self, features: ArticleFeatures) -> list[tuple[float, int]]:
-        candidates: set[int] = set()
-        if len(self._index):
-            found = self._index.search(features.vector, min(self.config.vector_candidates, len(self._index)))
-            candidates.update(int(k) for k in np.atleast_1d(found.keys))
+    def _score_candidates(self, features: ArticleFeatures) -> tuple[list[tuple[float, int]], dict[int, StoryState]]:
+        """Candidate stories by average link, the best first, and their states."""
+        candidates = set(self.book.nearest(features.vector, self.config.vector_candidates))
         shared: dict[int, float] = defaultdict(float)
-        for key in _index_keys(features):
-            postings = self._entity_stories.get(key, ())
-            if 0 < len(postings) <= self.config.entity_posting_limit:
-                for story in postings:
-                    shared[story] += 1.0 / len(postings)
+        for stories in self.book.postings(_index_keys(features), self.config.entity_posting_limit).values():
+            for story in stories:
+                shared[story] += 1.0 / len(stories)
         candidates.update(heapq.nlargest(self.config.key_candidates, shared, key=lambda s: (shared[s], s)))
-        return sorted(((self._average_link(features, story), story) for story in candidates), reverse=True)
+        states = self.book.get(candidates)
+        return sorted(((self._average_link(features, state), story) for story, state in states.items()),
+                      reverse=True), states
 
-    def _average_link(self, features: ArticleFeatures, story: int) -> float:
+    def _average_link(self, features: ArticleFeatures, state: StoryState) -> float:
         """Mean similarity of an article to a story's members, from the story's sums."""
         config = self.config
-        members = self._features_of(self.members[story])
-        size = len(members)
-        score = config.weight_meaning * float(features.vector @ self._vector_sums[story]) / size
-        sums = self._sparse_sums[story]
+        size = len(state.members)
+        score = config.weight_meaning * float(features.vector @ state.vector_sum) / size
         for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
                                   (config.weight_numbers, "numbers")):
-            total = sums[attribute]
-            score += weight * sum(v * total.get(k, 0.0) for k, v in getattr(features, attribute).items()) / size
+            if weight:
+                total = state.sums[attribute]
+                score += weight * sum(v * total.get(k, 0.0) for k, v in getattr(features, attribute).items()) / size
         if config.weight_years:
-            score += config.weight_years * float(_year_agreement([features], members).mean())
+            score += config.weight_years * float(_year_agreement([features], state.times).mean())
         if config.time_penalty or config.time_wall_penalty:
-            score -= float(_time_penalty([features], members, config).mean())
+            score -= float(_time_penalty([features], state.times, config).mean())
         return score
 
-    def _assign_greedily(self, features: ArticleFeatures, scored) -> StoryChange:
+    def _assign_greedily(self, features: ArticleFeatures, scored, states: dict[int, StoryState]) -> StoryChange:
         if scored and scored[0][0] >= self.config.threshold:
             story = scored[0][1]
-            members = self.members[story] + [features.article_id]
-            self._set_story(story, members)
-            return StoryChange(story_id=story, memberships={story: members},
+            grown = states[story].plus(features)  # a big story: no need to read its members' features
+            self._put(grown)
+            return StoryChange(story_id=story, memberships={story: list(grown.members)},
                                joined={story: [features.article_id]})
         story = self._new_story_id()
-        self._set_story(story, [features.article_id])
+        self._put(StoryState.of(story, [features]))
         return StoryChange(story_id=story, memberships={story: [features.article_id]}, created=[story],
                            joined={story: [features.article_id]})
 
@@ -324,8 +427,8 @@ class StoryClusterer:
             groups[label].append(article_id)
         return list(groups.values())
 
-    def _apply(self, groups: list[list[int]], old_stories: list[int], new_article: int) -> StoryChange:
-        old = {story: set(self.members[story]) for story in old_stories}
+    def _apply(self, groups: list[list[int]], old_states: dict[int, StoryState], new_article: int) -> StoryChange:
+        old = {story: set(state.members) for story, state in old_states.items()}
         change = StoryChange(story_id=0)
         taken: dict[int, int] = {}  # old story id -> group index that keeps it
         # Largest groups pick first, so a big story keeps its id when a stray leaves it.
@@ -346,7 +449,7 @@ class StoryClusterer:
                 # absorbed: redirect to the group holding most of its articles
                 best = max(order, key=lambda g: len(old[story] & set(groups[g])))
                 change.redirects[story] = group_ids[best]
-                self._drop_story(story)
+                self.book.drop(story)
         for g, story in group_ids.items():
             for source in taken:  # an absorbed story redirects instead; a kept one says where its articles went
                 went = sorted(set(groups[g]) & old[source]) if source != story else []

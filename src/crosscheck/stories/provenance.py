@@ -1,7 +1,8 @@
 """Who reuses whom: near-duplicate articles and sentence-level reuse.
 
-Near-duplicates come from MinHash LSH over word shingles (datasketch), which
-finds rewrites across the whole store without comparing every pair. Sentence
+Near-duplicates come from MinHash LSH over word shingles (datasketch signatures, their
+band buckets kept in the store), which finds rewrites across the whole store without
+comparing every pair. Sentence
 reuse compares two articles sentence by sentence: the same words (verbatim,
 allowing small edits) or the same meaning in other words (paraphrase, by
 embedding similarity). The earlier publication is the source. Citations are
@@ -10,6 +11,7 @@ found by `citations.py`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,29 +59,39 @@ def signature_from_bytes(data: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
 
-class NearDuplicateIndex:
-    """MinHash LSH over every stored article, kept in memory and rebuilt from stored signatures."""
+def _lsh_bands() -> tuple[int, int]:
+    """Bands and rows per band for the threshold: datasketch's choice, balancing false
+    positives against false negatives."""
+    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 
-    def __init__(self) -> None:
-        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
-        self._signatures: dict[int, MinHash] = {}
 
-    def add(self, article_id: int, signature: MinHash) -> None:
-        if article_id not in self._signatures:
-            self._lsh.insert(article_id, signature)
-            self._signatures[article_id] = signature
+LSH_BANDS, LSH_ROWS = _lsh_bands()
 
-    def near(self, signature: MinHash, exclude: int | None = None,
-             limit: int = NEAR_DUPLICATE_LIMIT) -> list[tuple[int, float]]:
-        """The (at most `limit`) stored articles most like this one, of those whose estimated
-        shingle Jaccard reaches the threshold; on a tie the earlier stored first."""
-        found = []
-        for other in self._lsh.query(signature):
-            if other != exclude:
-                similarity = signature.jaccard(self._signatures[other])
-                if similarity >= NEAR_DUPLICATE_THRESHOLD:
-                    found.append((other, similarity))
-        return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+def lsh_buckets(signature: MinHash) -> list[int]:
+    """The signature's LSH buckets, one per band: signed 64-bit hashes of the band number and
+    its rows. Two articles sharing a bucket are near-duplicate candidates."""
+    values = signature.hashvalues.astype(np.uint64)
+    buckets = []
+    for band in range(LSH_BANDS):
+        digest = hashlib.blake2b(values[band * LSH_ROWS:(band + 1) * LSH_ROWS].tobytes(), digest_size=8,
+                                 person=band.to_bytes(2, "little") + b"band").digest()
+        buckets.append(int.from_bytes(digest, "little", signed=True))
+    return buckets
+
+
+def closest_near_duplicates(signature: MinHash, candidates: dict[int, MinHash], exclude: int | None = None,
+                            limit: int = NEAR_DUPLICATE_LIMIT) -> list[tuple[int, float]]:
+    """The (at most `limit`) candidates most like this one, of those whose estimated shingle
+    Jaccard reaches the threshold; on a tie the earlier stored first."""
+    found = []
+    for other, theirs in candidates.items():
+        if other != exclude:
+            similarity = signature.jaccard(theirs)
+            if similarity >= NEAR_DUPLICATE_THRESHOLD:
+                found.append((other, similarity))
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,259 @@
+"""The clusterer's stories, kept in the store instead of memory.
+
+A process no longer reads every article when it starts. Story states (stories.cluster.StoryState)
+and the entity/term postings are read from the store when a candidate story is scored, and a
+bounded cache keeps the recent and hot ones. The centroid vector index is saved beside the
+store and loaded at start, then brought up to date from the states changed since it was saved;
+a missing, unreadable or stale index is rebuilt from the stored states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..store import Store
+from ..stories.cluster import FeatureLoader, MemberTime, StoryBook, StoryState
+from ..stories.provenance import lsh_buckets, signature_from_bytes
+
+log = logging.getLogger(__name__)
+
+# Bumped whenever what a state holds, or how keys and buckets are made, changes: stored states
+# of another layout are rebuilt from the articles' features when placement opens the store.
+PLACEMENT_INDEX_VERSION = "1"
+STATE_CACHE_MEMBERS = 50_000  # members summed over the cached states: a bound on the cache's memory
+SAVE_EVERY = 5000  # placements between saves of the vector index, besides the one at close
+INDEX_DIR_VAR = "CROSSCHECK_INDEX_DIR"
+
+
+def state_row(state: StoryState) -> dict:
+    """A state as the store keeps it."""
+    data = {"members": list(state.members), "sums": state.sums, "keys": state.keys,
+            "times": [[sorted(t.years), t.day, [list(span) for span in t.event]] for t in state.times]}
+    return {"story_id": state.story_id, "size": len(state.members),
+            "vector_sum": np.asarray(state.vector_sum, np.float32).tobytes(),
+            "data": json.dumps(data, separators=(",", ":")), "keys": list(state.keys)}
+
+
+def absorbed_row(story_id: int) -> dict:
+    """What the store keeps of a story absorbed into another: nothing but the fact."""
+    return {"story_id": story_id, "size": 0, "vector_sum": None, "data": None, "keys": []}
+
+
+def state_from_row(story_id: int, vector_sum: bytes, data: str) -> StoryState:
+    parsed = json.loads(data)
+    return StoryState(story_id=story_id, members=tuple(parsed["members"]),
+                      vector_sum=np.frombuffer(vector_sum, dtype=np.float32).copy(), sums=parsed["sums"],
+                      keys=parsed["keys"],
+                      times=tuple(MemberTime(frozenset(years), day, tuple(tuple(span) for span in event))
+                                  for years, day, event in parsed["times"]))
+
+
+def index_directory(url: str) -> Path | None:
+    """Where the vector index of the store at `url` (as resolve_db_url gives it) is saved: beside
+    an SQLite file; for a database server, in $CROSSCHECK_INDEX_DIR or else the user's cache,
+    under a name taken from the URL (each machine keeps its own copy); None for an in-memory
+    database."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        return None if not path or path == ":memory:" else Path(f"{path}.index")
+    base = Path(os.environ.get(INDEX_DIR_VAR) or
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crosscheck")
+    return base / hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class StoredStoryBook(StoryBook):
+    def __init__(self, store: Store, dim: int = 384, cache_members: int = STATE_CACHE_MEMBERS):
+        super().__init__(dim)
+        self.store = store
+        self.dim = dim
+        self._cache: OrderedDict[int, StoryState] = OrderedDict()
+        self._cache_members = 0
+        self._cache_limit = cache_members
+        self._directory = index_directory(store.url)
+        self._token = store.store_token()
+        self.generation = 0  # the placement generation the index reflects
+        self._saved = -1
+        self.rebuilt = False  # whether opening had to rebuild the vector index (tests, benchmarks)
+        self.caught_up = 0  # stories taken in from the store when the saved index was loaded
+
+    # -- opening ----------------------------------------------------------------
+    def open(self, generation: int, load_features: FeatureLoader) -> None:
+        """Load the saved vector index and catch up to `generation`, or rebuild it (call under the
+        placement lock). A store whose states are missing or of another layout gets them first."""
+        if self.store.meta_value("placement_index") != PLACEMENT_INDEX_VERSION:
+            self._fill_store(load_features)
+            self._rebuild(generation)
+            return
+        loaded = self._load_saved(generation)
+        if loaded is None:
+            self._rebuild(generation)
+            return
+        self.index, saved = loaded
+        self.generation = saved
+        self.caught_up = self.catch_up(generation)
+        if len(self.index) != self.store.live_story_count():  # saved by a store's other history
+            log.info("vector index at %s does not match the store; rebuilding it", self._directory)
+            self._rebuild(generation)
+
+    def _fill_store(self, load_features: FeatureLoader) -> None:
+        """Every story's state and every article's LSH buckets, from the stored memberships,
+        features and signatures: once, for a store written before they were kept."""
+        memberships = self.store.story_memberships()
+        log.info("indexing %d stored stories for placement (once per store)", len(memberships))
+
+        def states() -> Iterator[dict]:
+            for batch in _batches(sorted(memberships.items()), 500):
+                features = load_features([a for _, members in batch for a in members])
+                for story_id, members in batch:
+                    yield state_row(StoryState.of(story_id, [features[a] for a in members]))
+
+        buckets = ((bucket, article_id) for article_id, blob in self.store.minhashes().items()
+                   for bucket in lsh_buckets(signature_from_bytes(blob)))
+        self.store.replace_placement_index(states(), buckets, PLACEMENT_INDEX_VERSION)
+
+    def _files(self) -> list[tuple[int, Path]]:
+        if self._directory is None or not self._directory.is_dir():
+            return []
+        found = []
+        for path in self._directory.glob(f"stories-{self._token}-*.usearch"):
+            generation = path.stem.rsplit("-", 1)[-1]
+            if generation.isdigit():
+                found.append((int(generation), path))
+        return sorted(found)
+
+    def _load_saved(self, generation: int):
+        from usearch.index import Index
+
+        # an index newer than the store is from a history the store does not have (a restored backup)
+        usable = [(g, path) for g, path in self._files() if g <= generation]
+        if not usable:
+            return None
+        saved, path = usable[-1]
+        try:
+            index = Index.restore(str(path))
+        except Exception as exc:  # a truncated or foreign file: rebuilt, never trusted
+            log.warning("cannot read the vector index %s (%s); rebuilding it", path, exc)
+            return None
+        if index is None or index.ndim != self.dim:
+            return None
+        return index, saved
+
+    def _rebuild(self, generation: int) -> None:
+        from usearch.index import Index
+
+        self.index = Index(ndim=self.dim, metric="cos")
+        keys, vectors = [], []
+        for story_id, _, vector_sum in self.store.story_vectors():
+            keys.append(story_id)
+            vectors.append(_direction(vector_sum))
+            if len(keys) >= 10_000:
+                self.index.add(np.array(keys, np.uint64), np.stack(vectors))
+                keys, vectors = [], []
+        if keys:
+            self.index.add(np.array(keys, np.uint64), np.stack(vectors))
+        self.generation = generation
+        self.rebuilt = True
+
+    def catch_up(self, generation: int) -> int:
+        """Take in the stories other processes changed since this one last looked; how many."""
+        if generation == self.generation:
+            return 0
+        changed = 0
+        for story_id, size, vector_sum in self.store.story_vectors(since=self.generation):
+            self._forget(story_id)
+            if self.index.contains(story_id):
+                self.index.remove(story_id)
+            if size:
+                self.index.add(story_id, _direction(vector_sum))
+            changed += 1
+        self.generation = generation
+        return changed
+
+    def save(self, force: bool = False) -> None:
+        """Write the vector index (atomically), named by the generation it reflects, and remove
+        older ones; every SAVE_EVERY placements, and at close."""
+        if self._directory is None or self.generation == self._saved:
+            return
+        if not force and self.generation - max(self._saved, 0) < SAVE_EVERY and self._saved >= 0:
+            return
+        self._directory.mkdir(parents=True, exist_ok=True)
+        target = self._directory / f"stories-{self._token}-{self.generation}.usearch"
+        partial = target.with_suffix(".partial")
+        self.index.save(str(partial))
+        os.replace(partial, target)
+        for path in self._directory.glob("stories-*.usearch"):  # older, or a recreated store's
+            if path != target:
+                path.unlink(missing_ok=True)
+        self._saved = self.generation
+
+    # -- the StoryBook interface --------------------------------------------------
+    def get(self, story_ids: Iterable[int]) -> dict[int, StoryState]:
+        wanted = list(story_ids)
+        found = {}
+        missing = []
+        for story_id in wanted:
+            state = self._cache.get(story_id)
+            if state is None:
+                missing.append(story_id)
+            else:
+                self._cache.move_to_end(story_id)
+                found[story_id] = state
+        for story_id, (vector_sum, data) in self.store.story_states(missing).items():
+            found[story_id] = self._keep(state_from_row(story_id, vector_sum, data))
+        return found
+
+    def put(self, state: StoryState) -> None:
+        self._forget(state.story_id)
+        self._keep(state)
+        if self.index.contains(state.story_id):
+            self.index.remove(state.story_id)
+        self.index.add(state.story_id, state.direction)
+
+    def drop(self, story_id: int) -> None:
+        self._forget(story_id)
+        if self.index.contains(story_id):
+            self.index.remove(story_id)
+
+    def postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
+        return self.store.story_postings(keys, limit)
+
+    def all_members(self) -> dict[int, list[int]]:
+        return {story: list(members) for story, members in self.store.story_memberships().items()}
+
+    def placed(self) -> None:
+        """One more placement stored (its states are in the store now)."""
+        self.generation += 1
+        self.save()
+
+    # -- the cache ------------------------------------------------------------------
+    def _keep(self, state: StoryState) -> StoryState:
+        self._cache[state.story_id] = state
+        self._cache_members += len(state.members)
+        while self._cache_members > self._cache_limit and len(self._cache) > 1:
+            _, evicted = self._cache.popitem(last=False)
+            self._cache_members -= len(evicted.members)
+        return state
+
+    def _forget(self, story_id: int) -> None:
+        state = self._cache.pop(story_id, None)
+        if state is not None:
+            self._cache_members -= len(state.members)
+
+
+def _direction(vector_sum: bytes) -> np.ndarray:
+    vector = np.frombuffer(vector_sum, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm else vector).astype(np.float32)
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

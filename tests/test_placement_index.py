@@ -1,0 +1,146 @@
+"""Placement's state lives in the store and in a saved vector index, not in memory rebuilt at
+every start: a process reads only the stories it scores, a deleted, stale or damaged index is
+rebuilt or brought up to date and gives the same stories, and bounded caches change nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+
+from crosscheck import Engine, sample_corpus_path
+from crosscheck.services import story_book
+from crosscheck.store import Store
+from crosscheck.services.story_book import index_directory, state_from_row, state_row
+from crosscheck.stories import cluster
+from crosscheck.stories.cluster import StoryState
+from crosscheck.stories.features import ArticleFeatures
+from crosscheck.stories.provenance import (NEAR_DUPLICATE_THRESHOLD, NUM_PERM, lsh_buckets,
+                                           signature_from_bytes)
+
+
+def _parts() -> list[list[Path]]:
+    files = sorted(sample_corpus_path().iterdir())
+    return [files[:6], files[6:10], files[10:]]
+
+
+def _ingest_in_parts(db: str, between=None) -> tuple[dict[int, list[int]], list[dict]]:
+    """Each part ingested by a process of its own (an Engine opened and closed); `between(i)` runs
+    after part i. The stories, and how each process found its index."""
+    opened = []
+    for i, part in enumerate(_parts()):
+        with Engine(db) as engine:
+            report = engine.ingest(part)
+            assert report.ok, report.rejected[:3]
+            book = engine.placement._book
+            opened.append({"rebuilt": book.rebuilt, "caught_up": book.caught_up})
+        if between:
+            between(i, Store(db))
+    with Engine(db) as engine:
+        return engine.store.story_memberships(), opened
+
+
+@pytest.fixture(scope="module")
+def control(tmp_path_factory) -> dict[int, list[int]]:
+    """The stories of the three parts ingested with the index left alone (SQLite)."""
+    db = str(tmp_path_factory.mktemp("control") / "control.db")
+    stories, opened = _ingest_in_parts(db)
+    assert [o["rebuilt"] for o in opened] == [True, False, False]  # built once, then loaded
+    assert len(stories) == 4
+    return stories
+
+
+def _index_files(store) -> list[Path]:
+    directory = index_directory(store.url)
+    store.close()
+    return sorted(directory.glob("*.usearch")) if directory.is_dir() else []
+
+
+def test_a_deleted_index_is_rebuilt_and_gives_the_same_stories(db_path, control):
+    def delete_after_first(i, store):
+        files = _index_files(store)
+        if i == 0:
+            assert files, "closing the first process saved no index"
+            for path in files:
+                path.unlink()
+
+    stories, opened = _ingest_in_parts(db_path, delete_after_first)
+    assert [o["rebuilt"] for o in opened] == [True, True, False]
+    assert stories == control
+
+
+def test_a_stale_index_is_brought_up_to_date_and_gives_the_same_stories(db_path, control, tmp_path):
+    kept = tmp_path / "kept"
+
+    def put_back_an_old_one(i, store):
+        directory = index_directory(store.url)
+        store.close()
+        if i == 0:
+            shutil.copytree(directory, kept)
+        if i == 1:  # the index saved after part 1, while the store holds parts 1 and 2
+            shutil.rmtree(directory)
+            shutil.copytree(kept, directory)
+
+    stories, opened = _ingest_in_parts(db_path, put_back_an_old_one)
+    assert opened[2]["rebuilt"] is False and opened[2]["caught_up"] > 0  # loaded, then caught up
+    assert stories == control
+
+
+def test_a_damaged_index_is_rebuilt(db_path, control):
+    def damage(i, store):
+        for path in _index_files(store):
+            path.write_bytes(b"not an index")
+
+    stories, opened = _ingest_in_parts(db_path, damage)
+    assert [o["rebuilt"] for o in opened] == [True, True, True]
+    assert stories == control
+
+
+def test_small_caches_give_the_same_stories(tmp_path, monkeypatch, control):
+    """Evicting story states and article features (read again from the store) changes nothing."""
+    monkeypatch.setattr(cluster, "FEATURE_CACHE", 3)
+    monkeypatch.setattr(story_book, "STATE_CACHE_MEMBERS", 2)
+    stories, _ = _ingest_in_parts(str(tmp_path / "small.db"))
+    assert stories == control
+
+
+def test_a_story_grown_by_one_equals_the_story_summed_afresh():
+    rng = np.random.default_rng(3)
+
+    def article(i):
+        vector = rng.normal(size=384).astype(np.float32)
+        return ArticleFeatures(article_id=i, vector=vector / np.linalg.norm(vector),
+                               entities={f"name{i % 3}": 0.8, "shared": 0.6}, terms={f"t{i}": 1.0},
+                               numbers={"42": 1.0} if i % 2 else {})
+
+    members = [article(i) for i in range(1, 6)]
+    grown = StoryState.of(7, members[:4]).plus(members[4])
+    fresh = StoryState.of(7, members)
+    assert grown.members == fresh.members and grown.keys == fresh.keys and grown.times == fresh.times
+    np.testing.assert_allclose(grown.vector_sum, fresh.vector_sum, rtol=1e-5)
+    for attribute in ("entities", "terms", "numbers"):
+        assert grown.sums[attribute] == pytest.approx(fresh.sums[attribute])
+    row = state_row(fresh)
+    stored = state_from_row(7, row["vector_sum"], row["data"])
+    assert (stored.members, stored.sums, stored.keys, stored.times) == \
+        (fresh.members, fresh.sums, fresh.keys, fresh.times)
+    np.testing.assert_array_equal(stored.vector_sum, fresh.vector_sum)
+
+
+def test_stored_buckets_find_what_an_lsh_in_memory_finds(stores):
+    """Near-duplicate candidates from the store's bucket table are the ones datasketch's LSH,
+    built over every stored signature, returns."""
+    with Engine(stores.sample()) as engine:
+        signatures = {a: signature_from_bytes(blob) for a, blob in engine.store.minhashes().items()}
+        lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+        for article_id, signature in signatures.items():
+            lsh.insert(article_id, signature)
+        mates = 0
+        for article_id, signature in signatures.items():
+            found = engine.store.bucket_mates(lsh_buckets(signature))
+            assert found == set(lsh.query(signature)), article_id
+            mates += len(found) - 1
+        assert mates > 0  # the sample's rewrites share buckets
