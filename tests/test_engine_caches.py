@@ -20,7 +20,9 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
         story = before[0].id
         old_brief = reader.briefing(story)
         old_checked = reader.cross_check(story)
+        old_page = reader.story_page(story)
         assert reader.briefing(story) == old_brief and reader.cross_check(story) == old_checked
+        assert reader.story_page(story) is old_page  # kept while the store is unchanged
 
         with Engine(db_path) as writer:  # as another process would
             assert writer.ingest(rest).ok
@@ -29,10 +31,12 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
             resolved = fresh.store.resolve_story(story)
             expected_brief = fresh.briefing(story)
             expected_checked = fresh.cross_check(story)
+            expected_page = fresh.story_page(story)
 
         assert reader.stories() == expected_stories != before
         assert reader.briefing(story) == expected_brief
         assert reader.cross_check(story) == expected_checked
+        assert reader.story_page(story) == expected_page != old_page
         assert expected_brief.articles > old_brief.articles  # the ferry story grew: not the cached one
         assert reader.story(story).id == resolved
 

@@ -1,14 +1,14 @@
 """Read models built from the store, once per request, for every face.
 
 `Queries` owns the story summaries cache (a summary depends only on its story's
-members, so it is rebuilt only when they change) and asks `results` (the
-cross-check and briefing service) for verdicts, so a story's counts are computed
-in one place.
+members, so it is rebuilt only when they change), keeps the story pages last asked
+for until the store changes, and asks `results` (the cross-check and briefing
+service) for verdicts, so a story's counts are computed in one place.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Protocol
 
 from ..analyze.outlets import source_key, source_label
@@ -17,6 +17,9 @@ from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, Ve
 from ..store import Store
 from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletRow, Page, SearchHit, StoryCard,
                      StoryDetail, StoryPage, StorySummary, shown_groups)
+
+
+PAGES_KEPT = 128  # story pages kept built; a big story's page is a few hundred kB
 
 
 class Results(Protocol):
@@ -59,24 +62,37 @@ class Queries:
         # story id -> (its members, their summary), for stories()
         self._summaries: dict[int, tuple[tuple[int, ...], StorySummary]] = {}
         self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
+        self._seen = (-1, -1)  # the store's placement generation and corrections they reflect
+        self._pages: OrderedDict[int, tuple[tuple[int, int], StoryPage]] = OrderedDict()
         # story id -> (its members, the store's corrections, its verdict counts), for cards
         self._verdicts: dict[int, tuple[tuple[int, ...], int, VerdictCounts]] = {}
 
     # -- stories ---------------------------------------------------------------------------
     def stories(self) -> list[StorySummary]:
-        """Every story, the biggest first."""
-        memberships = {story: tuple(members) for story, members in self.store.story_memberships().items()}
+        """Every story, the biggest first. Kept between calls: while no article is placed or
+        corrected, nothing is read again, and after placements only the stories they changed
+        are, so a page does not read every membership of a big store."""
+        seen = (self.store.placement_generation(), self.store.corrections())
+        if self._ranked is not None and seen == self._seen:
+            return list(self._ranked)
+        if self._ranked is None or seen[1] != self._seen[1]:
+            memberships = {story: tuple(members) for story, members in self.store.story_memberships().items()}
+            gone = self._summaries.keys() - memberships.keys()
+        else:
+            changed = self.store.stories_changed_since(self._seen[0])
+            memberships = {story: tuple(members) for story, members in self.store.members_of(changed).items()}
+            gone = set(changed) - memberships.keys()
         stale = {story: members for story, members in memberships.items()
                  if self._summaries.get(story, ((), None))[0] != members}
-        gone = self._summaries.keys() - memberships.keys()
         if stale or gone or self._ranked is None:
             articles = self.store.articles_by_id([a for ms in stale.values() for a in ms])
             for story, members in stale.items():
                 self._summaries[story] = (members, summarize_story(story, [articles[a] for a in members]))
             for story in gone:
-                del self._summaries[story]
+                self._summaries.pop(story, None)
             self._ranked = sorted((summary for _, summary in self._summaries.values()),
                                   key=lambda s: (-s.articles, s.id))
+        self._seen = seen
         return list(self._ranked)
 
     def forget(self) -> None:
@@ -84,6 +100,7 @@ class Queries:
         corrections already)."""
         self._summaries.clear()
         self._ranked = None
+        self._pages.clear()
 
     def card(self, summary: StorySummary, corrections: int | None = None) -> StoryCard:
         """A story's card. Its verdict counts are kept while the story's members and the store's
@@ -167,6 +184,21 @@ class Queries:
         ), checked
 
     def story_page(self, story_id: int) -> StoryPage | None:
+        """A story's page. Kept (the last PAGES_KEPT asked for) until an article is placed or
+        corrected anywhere: until then nothing it shows can have changed."""
+        seen = (self.store.placement_generation(), self.store.corrections())
+        held = self._pages.get(story_id)
+        if held is not None and held[0] == seen:
+            self._pages.move_to_end(story_id)
+            return held[1]
+        page = self._story_page(story_id)
+        if page is not None:
+            self._pages[story_id] = (seen, page)
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        return page
+
+    def _story_page(self, story_id: int) -> StoryPage | None:
         found = self._story(story_id)
         if found is None:
             return None
