@@ -41,7 +41,7 @@ def crosscheck_side(source: str, shuffle_seed: int | None) -> dict:
         with Engine(str(Path(tmp) / "bench.db")) as engine:
             load_start = time.perf_counter()
             engine.embedder.encode(["warm up"])
-            engine.recognizer
+            engine.analysis.recognizer
             load_seconds = time.perf_counter() - load_start
             start = time.perf_counter()
             report = engine.ingest([str(data)])

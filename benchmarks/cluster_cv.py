@@ -96,7 +96,7 @@ def _through_engine(inputs: list[Path], gold: dict[str, tuple[int, str]], name: 
         engine.ingest([str(p) for p in inputs])
         articles = engine.store.articles_by_id([a.id for a in engine.articles()])
         # as analysed at placement: the stored ones may have dates re-resolved against the story
-        analyses = {i: analyze_article(a, recognizer=engine.recognizer) for i, a in articles.items()}
+        analyses = {i: analyze_article(a, recognizer=engine.analysis.recognizer) for i, a in articles.items()}
         ids = sorted(articles)
         vectors = engine.sentences.embed([[s.text for s in analyses[i].sentences] for i in ids])
         for article_id, matrix in zip(ids, vectors):

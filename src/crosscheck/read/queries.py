@@ -85,7 +85,7 @@ class Queries:
         stale = {story: members for story, members in memberships.items()
                  if self._summaries.get(story, ((), None))[0] != members}
         if stale or gone or self._ranked is None:
-            articles = self.store.articles_by_id([a for ms in stale.values() for a in ms])
+            articles = self.store.article_heads([a for ms in stale.values() for a in ms])
             for story, members in stale.items():
                 self._summaries[story] = (members, summarize_story(story, [articles[a] for a in members]))
             for story in gone:
@@ -231,7 +231,7 @@ class Queries:
         claim_sentences: dict[str, str] = {}  # sentence text -> verdict of a claim group it feeds
         if story_id is not None:
             members = self.store.story_members(story_id)
-            others = self.store.articles_by_id(members)
+            others = self.store.article_heads(members)
             for r in self.store.reuse_among(members):
                 if r.source_id == article_id:
                     reused_by[r.source_sentence].append({"article_id": r.article_id, "kind": r.kind,
@@ -268,7 +268,7 @@ class Queries:
         hits = self.store.search(query, limit=limit + 1, offset=offset)
         more = len(hits) > limit
         hits = hits[:limit]
-        articles = self.store.articles_by_id([a for a, _ in hits])
+        articles = self.store.article_heads([a for a, _ in hits])
         stories = self.store.story_of([a for a, _ in hits])
         items = tuple(SearchHit(article_id=a, title=articles[a].title, outlet=source_label(articles[a]),
                                 published=articles[a].published_iso(), story_id=stories.get(a), snippet=snippet)
@@ -280,7 +280,7 @@ class Queries:
         """Per outlet (one per source_key): articles, stories covered, how often first in a
         story, how often its sentences were reused."""
         memberships = self.store.story_memberships()
-        articles = self.store.articles_by_id([a for ms in memberships.values() for a in ms])
+        articles = self.store.article_heads([a for ms in memberships.values() for a in ms])
         rows: dict[str, dict] = {}
         for story_id, members in memberships.items():
             dated = sorted((articles[m].published_iso() or "9999", m) for m in members if m in articles)

@@ -122,7 +122,7 @@ class Placement:
         missing = [a for a in article_ids if a not in self._published]
         if missing:
             anchors = self.store.date_anchors(missing)
-            for article_id, article in self.store.articles_by_id(missing).items():
+            for article_id, article in self.store.article_heads(missing).items():
                 stored, inferred = anchors.get(article_id, (None, True))
                 self._published[article_id] = article.published.date() if article.published else \
                     (None if inferred else stored)
