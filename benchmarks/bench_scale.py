@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -94,6 +95,16 @@ class Snapshots:
         else:
             self._admin(f'CREATE DATABASE "{self._prefix}_{target}_partial" TEMPLATE "{self._prefix}_{source}"')
         self.rename(f"{target}_partial", target)
+        # the story vector index saved beside the store goes with it, as a backup of both would
+        from_index, to_index = self.index_directory(source), self.index_directory(target)
+        if from_index is not None and from_index.is_dir():
+            shutil.copytree(from_index, to_index)
+
+    def index_directory(self, name: str) -> Path | None:
+        from crosscheck.services.story_book import index_directory
+        from crosscheck.store import resolve_db_url
+
+        return index_directory(resolve_db_url(self.url(name)))
 
     def rename(self, name: str, new: str) -> None:
         """Under its final name only once whole: a run cut short never leaves a half snapshot
@@ -104,6 +115,9 @@ class Snapshots:
             self._admin(f'ALTER DATABASE "{self._prefix}_{name}" RENAME TO "{self._prefix}_{new}"')
 
     def drop(self, name: str) -> None:
+        index = self.index_directory(name)
+        if index is not None and index.is_dir():
+            shutil.rmtree(index)
         if self.backend == "sqlite":
             for suffix in ("", "-wal", "-shm", ".place-lock"):
                 Path(self.url(name) + suffix).unlink(missing_ok=True)
@@ -173,6 +187,7 @@ def growth_fill(backend: str, sizes: str, folder: str, source: str) -> dict:
 
 
 def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], result: dict) -> dict:
+    from crosscheck import Engine
     from crosscheck.store import Store
     from crosscheck.store.copy import copy_store
 
@@ -187,6 +202,8 @@ def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], resu
         with Store(source.url(str(step))) as src, Store(target.url(partial)) as dst:
             copy_store(src, dst)
         target.rename(partial, str(step))
+        with Engine(target.url(str(step))) as engine:  # its story vector index, saved at close
+            engine.placement.prepare()
         result["filled"].append(step)
         result["fill_s"].append(time.perf_counter() - start)
         print(f"  {target.backend}: copied the {source.backend} store of {step:,} in {result['fill_s'][-1]:.0f} s",
@@ -195,10 +212,13 @@ def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], resu
     return result
 
 
-def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, recall: bool) -> dict:
-    """Time a probe of new articles ingested and analysed into a copy of the `step` snapshot,
-    after a warm-up ingest that loads what a running ingest process holds (model, story
-    index, near-duplicate index): the time per article of a process already running."""
+def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, recall: bool,
+                 spawned: float) -> dict:
+    """One process on a copy of the `step` snapshot (made before it started, at `spawned`), as a
+    cron `ingest` runs: the time from its start to its first article placed; then a warm-up
+    batch, and the time per article of a probe of new articles ingested and analysed; the
+    peak memory of all that; then the home and story pages' latency (p95) from the web app
+    on the same store."""
     from make_corpus import build
 
     from crosscheck import Engine
@@ -206,12 +226,15 @@ def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, r
     snapshots = Snapshots(backend, Path(folder))
     probe_rows = _probe_rows(index, probe)
     warm_rows, _ = build(20, seed=99)
-    snapshots.copy(str(step), "probe")
     result: dict = {"stored": step}
-    try:
-        with tempfile.TemporaryDirectory() as tmp, Engine(snapshots.url("probe")) as engine:
+    with tempfile.TemporaryDirectory() as tmp:
+        with Engine(snapshots.url("probe")) as engine:
+            report = engine.ingest([_write_jsonl(warm_rows[:1], Path(tmp) / "first.jsonl")])
+            assert report.stored, report.rejected[:3]
+            result["first_placed_s"] = time.time() - spawned
+            result["index_rebuilt"] = engine.placement._book.rebuilt
             start = time.perf_counter()
-            engine.ingest([_write_jsonl(warm_rows, Path(tmp) / "warm.jsonl")])
+            engine.ingest([_write_jsonl(warm_rows[1:], Path(tmp) / "warm.jsonl")])
             result["warm_up_s"] = time.perf_counter() - start
             path = _write_jsonl(probe_rows, Path(tmp) / "probe.jsonl")
             start, cpu = time.perf_counter(), time.process_time()
@@ -224,13 +247,42 @@ def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, r
             # this process's CPU time (all its threads): less moved by other work on the
             # machine than wall time; PostgreSQL's own work is not in it
             result["per_article_cpu_ms"] = 1000 * cpu / len(report.stored)
+            result["peak_rss_mb"] = peak_rss_mb()  # of the ingest, before the web app below
             if recall:
                 result["recall"] = _recall(engine)
-    finally:
-        snapshots.drop("probe")
-    result["peak_rss_mb"] = peak_rss_mb()
-    print(f"  {backend} {step:>7,} stored: {result['per_article_ms']:.1f} ms/article", file=sys.stderr, flush=True)
+        result["pages"] = _page_latency(snapshots.url("probe"))
+    print(f"  {backend} {step:>7,} stored: first article placed {result['first_placed_s']:.1f} s after start, "
+          f"{result['per_article_ms']:.1f} ms/article, peak {result['peak_rss_mb']:.0f} MB, home p95 "
+          f"{result['pages']['home_p95_ms']:.0f} ms, story p95 {result['pages']['story_p95_ms']:.0f} ms",
+          file=sys.stderr, flush=True)
     return result
+
+
+def _page_latency(db: str, requests: int = 40) -> dict:
+    """p95 of the home page and of story pages (the 20 biggest stories in turn), each page
+    asked once before timing: a server that is up, not one starting."""
+    import numpy as np
+    from fastapi.testclient import TestClient
+
+    from crosscheck.web.app import create_app
+
+    started = time.perf_counter()
+    with TestClient(create_app(db)) as client:
+        assert client.get("/").status_code == 200
+        first_home_s = time.perf_counter() - started
+        stories = [s["id"] for s in client.get("/api/v1/stories?limit=20").json()["items"]]
+        for story in stories:
+            assert client.get(f"/stories/{story}").status_code == 200
+        home, story_pages = [], []
+        for i in range(requests):
+            start = time.perf_counter()
+            client.get("/")
+            home.append(1000 * (time.perf_counter() - start))
+            start = time.perf_counter()
+            client.get(f"/stories/{stories[i % len(stories)]}")
+            story_pages.append(1000 * (time.perf_counter() - start))
+    return {"first_home_s": first_home_s, "home_p95_ms": float(np.percentile(home, 95)),
+            "story_p95_ms": float(np.percentile(story_pages, 95)), "requests": requests}
 
 
 def growth(backend: str, sizes: str, probe: int, keep: Path | None, source: str | None = None) -> dict:
@@ -245,9 +297,15 @@ def growth(backend: str, sizes: str, probe: int, keep: Path | None, source: str 
         side = {"backend": backend, "sizes": steps, "probe": probe,
                 "fill": run_child(__file__, "fill", backend, sizes, str(folder), source or "-")}
         try:
-            side["probes"] = [run_child(__file__, "probe", backend, str(folder), str(step), str(i), str(probe),
-                                        "recall" if backend == "sqlite" and step == steps[-1] else "-")
-                              for i, step in enumerate(steps)]
+            side["probes"] = []
+            for i, step in enumerate(steps):
+                snapshots.copy(str(step), "probe")
+                try:
+                    side["probes"].append(run_child(
+                        __file__, "probe", backend, str(folder), str(step), str(i), str(probe),
+                        "recall" if backend == "sqlite" and step == steps[-1] else "-", repr(time.time())))
+                finally:
+                    snapshots.drop("probe")
         finally:
             if keep is None:
                 for step in steps:
@@ -340,8 +398,14 @@ def main() -> None:
             print(f"  ratio at {side['sizes'][-1]:,} / {side['sizes'][0]:,}: "
                   f"{side['per_article_ms'][-1] / base:.2f}x wall, "
                   f"{side['per_article_cpu_ms'][-1] / side['per_article_cpu_ms'][0]:.2f}x CPU time of the process")
-            print("  warm-up (start-up and a first batch of 20): " + ", ".join(
-                f"{p['warm_up_s']:.1f} s at {p['stored']:,}" for p in side["probes"]))
+            print("  process start to first article placed: " + ", ".join(
+                f"{p['first_placed_s']:.1f} s at {p['stored']:,}" for p in side["probes"]))
+            print(f"  peak memory of the ingest: " + ", ".join(
+                f"{p['peak_rss_mb']:.0f} MB at {p['stored']:,}" for p in side["probes"]) +
+                f" ({side['probes'][-1]['peak_rss_mb'] / side['probes'][0]['peak_rss_mb']:.2f}x)")
+            print("  pages p95 (home / story): " + ", ".join(
+                f"{p['pages']['home_p95_ms']:.0f} / {p['pages']['story_p95_ms']:.0f} ms at {p['stored']:,}"
+                for p in side["probes"]))
             for p in side["probes"]:
                 if "recall" in p:
                     r = p["recall"]
@@ -368,7 +432,7 @@ if __name__ == "__main__":
             side = growth_fill(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
         elif sys.argv[1] == "probe":
             side = growth_probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
-                                sys.argv[7] == "recall")
+                                sys.argv[7] == "recall", float(sys.argv[8]))
         else:
             side = dask_side(sys.argv[2], int(sys.argv[3]))
         print(json.dumps(side))

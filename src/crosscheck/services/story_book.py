@@ -80,7 +80,8 @@ class StoredStoryBook(StoryBook):
         self._directory = index_directory(store.url)
         self._token = store.store_token()
         self.generation = 0  # the placement generation the index reflects
-        self._saved = -1
+        self._saved = -1  # the generation of the index file on disk (-1: none usable)
+        self._unsaved = 0  # placements since this process last saved
         self.rebuilt = False  # whether opening had to rebuild the vector index (tests, benchmarks)
         self.caught_up = 0  # stories taken in from the store when the saved index was loaded
 
@@ -97,7 +98,7 @@ class StoredStoryBook(StoryBook):
             self._rebuild(generation)
             return
         self.index, saved = loaded
-        self.generation = saved
+        self.generation = self._saved = saved
         self.caught_up = self.catch_up(generation)
         if len(self.index) != self.store.live_story_count():  # saved by a store's other history
             log.info("vector index at %s does not match the store; rebuilding it", self._directory)
@@ -182,17 +183,20 @@ class StoredStoryBook(StoryBook):
         older ones; every SAVE_EVERY placements, and at close."""
         if self._directory is None or self.generation == self._saved:
             return
-        if not force and self.generation - max(self._saved, 0) < SAVE_EVERY and self._saved >= 0:
+        if not force and self._unsaved < SAVE_EVERY:
             return
         self._directory.mkdir(parents=True, exist_ok=True)
         target = self._directory / f"stories-{self._token}-{self.generation}.usearch"
         partial = target.with_suffix(".partial")
         self.index.save(str(partial))
         os.replace(partial, target)
-        for path in self._directory.glob("stories-*.usearch"):  # older, or a recreated store's
-            if path != target:
+        ours = {path for _, path in self._files()}
+        for path in self._directory.glob("stories-*.usearch"):
+            # a recreated store's, or an older one of ours (another process may have saved a newer one)
+            if path not in ours or int(path.stem.rsplit("-", 1)[-1]) < self.generation:
                 path.unlink(missing_ok=True)
         self._saved = self.generation
+        self._unsaved = 0
 
     # -- the StoryBook interface --------------------------------------------------
     def get(self, story_ids: Iterable[int]) -> dict[int, StoryState]:
@@ -231,6 +235,7 @@ class StoredStoryBook(StoryBook):
     def placed(self) -> None:
         """One more placement stored (its states are in the store now)."""
         self.generation += 1
+        self._unsaved += 1
         self.save()
 
     # -- the cache ------------------------------------------------------------------
