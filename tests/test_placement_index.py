@@ -144,3 +144,23 @@ def test_stored_buckets_find_what_an_lsh_in_memory_finds(stores):
             assert found == set(lsh.query(signature)), article_id
             mates += len(found) - 1
         assert mates > 0  # the sample's rewrites share buckets
+
+
+def test_a_new_process_places_without_reading_the_whole_store(db_path, monkeypatch):
+    """Once a store is indexed, a process places articles without reading every membership,
+    every signature or every article's features: what it reads is the neighbourhood it
+    re-clusters (at most max_local_articles), whatever the store holds."""
+    first, second, third = _parts()
+    with Engine(db_path) as engine:
+        assert engine.ingest(first + second).ok
+
+    def whole_store(self, *args):
+        raise AssertionError("placement read the whole store")
+
+    monkeypatch.setattr(Store, "minhashes", whole_store)
+    monkeypatch.setattr(Store, "story_memberships", whole_store)
+    monkeypatch.setattr(Store, "iter_articles", whole_store)
+    with Engine(db_path) as engine:
+        report = engine.ingest(third)
+        assert report.ok and report.stored
+        assert engine.placement._book.rebuilt is False
