@@ -212,45 +212,51 @@ def _copy_snapshots(source: Snapshots, target: Snapshots, steps: list[int], resu
     return result
 
 
-def growth_probe(backend: str, folder: str, step: int, index: int, probe: int, recall: bool,
-                 spawned: float) -> dict:
+def probe_inputs(folder: Path, index: int, probe: int) -> Path:
+    """The probe's inputs, written before its process starts (so that making them is not
+    counted): one first article, a warm-up batch of 19, and `probe` articles new to the store."""
+    from make_corpus import build
+
+    warm_rows, _ = build(20, seed=99)
+    _write_jsonl(warm_rows[:1], folder / "first.jsonl")
+    _write_jsonl(warm_rows[1:], folder / "warm.jsonl")
+    _write_jsonl(_probe_rows(index, probe), folder / "probe.jsonl")
+    return folder
+
+
+def growth_probe(backend: str, folder: str, step: int, inputs: str, recall: bool, spawned: float) -> dict:
     """One process on a copy of the `step` snapshot (made before it started, at `spawned`), as a
     cron `ingest` runs: the time from its start to its first article placed; then a warm-up
     batch, and the time per article of a probe of new articles ingested and analysed; the
     peak memory of all that; then the home and story pages' latency (p95) from the web app
     on the same store."""
-    from make_corpus import build
-
     from crosscheck import Engine
 
     snapshots = Snapshots(backend, Path(folder))
-    probe_rows = _probe_rows(index, probe)
-    warm_rows, _ = build(20, seed=99)
+    inputs = Path(inputs)
     result: dict = {"stored": step}
-    with tempfile.TemporaryDirectory() as tmp:
-        with Engine(snapshots.url("probe")) as engine:
-            report = engine.ingest([_write_jsonl(warm_rows[:1], Path(tmp) / "first.jsonl")])
-            assert report.stored, report.rejected[:3]
-            result["first_placed_s"] = time.time() - spawned
-            result["index_rebuilt"] = engine.placement._book.rebuilt
-            start = time.perf_counter()
-            engine.ingest([_write_jsonl(warm_rows[1:], Path(tmp) / "warm.jsonl")])
-            result["warm_up_s"] = time.perf_counter() - start
-            path = _write_jsonl(probe_rows, Path(tmp) / "probe.jsonl")
-            start, cpu = time.perf_counter(), time.process_time()
-            report = engine.ingest([path])
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-            # a seed article with no name, figure or year to change comes out the same in
-            # every copy, and is already stored: time per article actually stored
-            assert report.stored and not report.rejected, report.rejected[:3]
-            result["per_article_ms"] = 1000 * elapsed / len(report.stored)
-            # this process's CPU time (all its threads): less moved by other work on the
-            # machine than wall time; PostgreSQL's own work is not in it
-            result["per_article_cpu_ms"] = 1000 * cpu / len(report.stored)
-            result["peak_rss_mb"] = peak_rss_mb()  # of the ingest, before the web app below
-            if recall:
-                result["recall"] = _recall(engine)
-        result["pages"] = _page_latency(snapshots.url("probe"))
+    with Engine(snapshots.url("probe")) as engine:
+        report = engine.ingest([inputs / "first.jsonl"])
+        assert report.stored, report.rejected[:3]
+        result["first_placed_s"] = time.time() - spawned
+        result["index_rebuilt"] = engine.placement._book.rebuilt
+        start = time.perf_counter()
+        engine.ingest([inputs / "warm.jsonl"])
+        result["warm_up_s"] = time.perf_counter() - start
+        start, cpu = time.perf_counter(), time.process_time()
+        report = engine.ingest([inputs / "probe.jsonl"])
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        # a seed article with no name, figure or year to change comes out the same in
+        # every copy, and is already stored: time per article actually stored
+        assert report.stored and not report.rejected, report.rejected[:3]
+        result["per_article_ms"] = 1000 * elapsed / len(report.stored)
+        # this process's CPU time (all its threads): less moved by other work on the
+        # machine than wall time; PostgreSQL's own work is not in it
+        result["per_article_cpu_ms"] = 1000 * cpu / len(report.stored)
+        result["peak_rss_mb"] = peak_rss_mb()  # of the ingest, before the web app below
+        if recall:
+            result["recall"] = _recall(engine)
+    result["pages"] = _page_latency(snapshots.url("probe"))
     print(f"  {backend} {step:>7,} stored: first article placed {result['first_placed_s']:.1f} s after start, "
           f"{result['per_article_ms']:.1f} ms/article, peak {result['peak_rss_mb']:.0f} MB, home p95 "
           f"{result['pages']['home_p95_ms']:.0f} ms, story p95 {result['pages']['story_p95_ms']:.0f} ms",
@@ -301,9 +307,11 @@ def growth(backend: str, sizes: str, probe: int, keep: Path | None, source: str 
             for i, step in enumerate(steps):
                 snapshots.copy(str(step), "probe")
                 try:
-                    side["probes"].append(run_child(
-                        __file__, "probe", backend, str(folder), str(step), str(i), str(probe),
-                        "recall" if backend == "sqlite" and step == steps[-1] else "-", repr(time.time())))
+                    with tempfile.TemporaryDirectory() as inputs:
+                        probe_inputs(Path(inputs), i, probe)
+                        side["probes"].append(run_child(
+                            __file__, "probe", backend, str(folder), str(step), inputs,
+                            "recall" if backend == "sqlite" and step == steps[-1] else "-", repr(time.time())))
                 finally:
                     snapshots.drop("probe")
         finally:
@@ -431,8 +439,8 @@ if __name__ == "__main__":
         if sys.argv[1] == "fill":
             side = growth_fill(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
         elif sys.argv[1] == "probe":
-            side = growth_probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
-                                sys.argv[7] == "recall", float(sys.argv[8]))
+            side = growth_probe(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6] == "recall",
+                                float(sys.argv[7]))
         else:
             side = dask_side(sys.argv[2], int(sys.argv[3]))
         print(json.dumps(side))

@@ -16,7 +16,7 @@ from ..store import Store
 from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer
 from ..stories.features import ArticleFeatures, build_features, meaning_vector
 from ..stories.provenance import (ArticleSentences, closest_near_duplicates, find_reuse, lsh_buckets,
-                                  minhash_signature, signature_bytes, signature_from_bytes, source_and_derived)
+                                  minhash_signature, signature_bytes, source_and_derived)
 from .sentences import Sentences
 from .story_book import StoredStoryBook, absorbed_row, state_row
 
@@ -157,8 +157,7 @@ class Placement:
     def _near_duplicates(self, signature, buckets: list[int], article_id: int) -> list[tuple[int, float]]:
         """The closest stored near-duplicates: candidates share an LSH bucket in the store."""
         mates = self.store.bucket_mates(buckets) - {article_id}
-        candidates = {other: signature_from_bytes(blob) for other, blob in self.store.minhashes_of(mates).items()}
-        return closest_near_duplicates(signature, candidates, exclude=article_id)
+        return closest_near_duplicates(signature, self.store.minhashes_of(mates), exclude=article_id)
 
     def reuse_for(self, change: StoryChange, article_id: int,
                   near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:

@@ -13,7 +13,7 @@ import numpy as np
 from ..store import Store
 from ..stories.provenance import ArticleSentences
 
-CACHED_ARTICLES = 2000
+CACHED_ARTICLES = 1000
 
 
 class Sentences:

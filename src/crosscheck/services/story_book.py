@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 # Bumped whenever what a state holds, or how keys and buckets are made, changes: stored states
 # of another layout are rebuilt from the articles' features when placement opens the store.
 PLACEMENT_INDEX_VERSION = "1"
-STATE_CACHE_MEMBERS = 50_000  # members summed over the cached states: a bound on the cache's memory
+# Members summed over the cached states: a bound on the cache's memory (a decoded state takes
+# about 4 kB per member), so that what a process holds does not grow with the store.
+STATE_CACHE_MEMBERS = 5_000
 SAVE_EVERY = 5000  # placements between saves of the vector index, besides the one at close
 INDEX_DIR_VAR = "CROSSCHECK_INDEX_DIR"
 
@@ -70,13 +72,13 @@ def index_directory(url: str) -> Path | None:
 
 
 class StoredStoryBook(StoryBook):
-    def __init__(self, store: Store, dim: int = 384, cache_members: int = STATE_CACHE_MEMBERS):
+    def __init__(self, store: Store, dim: int = 384, cache_members: int | None = None):
         super().__init__(dim)
         self.store = store
         self.dim = dim
         self._cache: OrderedDict[int, StoryState] = OrderedDict()
         self._cache_members = 0
-        self._cache_limit = cache_members
+        self._cache_limit = STATE_CACHE_MEMBERS if cache_members is None else cache_members
         self._directory = index_directory(store.url)
         self._token = store.store_token()
         self.generation = 0  # the placement generation the index reflects

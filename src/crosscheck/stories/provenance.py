@@ -81,16 +81,17 @@ def lsh_buckets(signature: MinHash) -> list[int]:
     return buckets
 
 
-def closest_near_duplicates(signature: MinHash, candidates: dict[int, MinHash], exclude: int | None = None,
+def closest_near_duplicates(signature: MinHash, candidates: dict[int, bytes], exclude: int | None = None,
                             limit: int = NEAR_DUPLICATE_LIMIT) -> list[tuple[int, float]]:
-    """The (at most `limit`) candidates most like this one, of those whose estimated shingle
-    Jaccard reaches the threshold; on a tie the earlier stored first."""
-    found = []
-    for other, theirs in candidates.items():
-        if other != exclude:
-            similarity = signature.jaccard(theirs)
-            if similarity >= NEAR_DUPLICATE_THRESHOLD:
-                found.append((other, similarity))
+    """The (at most `limit`) candidates (stored signatures, as signature_bytes gives them) most
+    like this one, of those whose estimated shingle Jaccard reaches the threshold; on a tie the
+    earlier stored first. The estimate is MinHash's: the share of equal hash values."""
+    ids = [other for other in candidates if other != exclude]
+    if not ids:
+        return []
+    theirs = np.frombuffer(b"".join(candidates[other] for other in ids), dtype=np.uint64).reshape(len(ids), -1)
+    similarity = (theirs == signature.hashvalues.astype(np.uint64)).mean(axis=1)
+    found = [(other, float(sim)) for other, sim in zip(ids, similarity) if sim >= NEAR_DUPLICATE_THRESHOLD]
     return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
@@ -140,7 +141,7 @@ def find_reuse(source: ArticleSentences, derived: ArticleSentences) -> list[Sent
         i, j = rows[k], cols[k]
         if j in used_sources or i in used_derived:
             continue
-        if len(derived_words.words(i)) < MIN_SENTENCE_WORDS or len(source_words.words(j)) < MIN_SENTENCE_WORDS:
+        if derived_words.count(i) < MIN_SENTENCE_WORDS or source_words.count(j) < MIN_SENTENCE_WORDS:
             continue
         overlap = _jaccard(derived_words.trigrams(i), source_words.trigrams(j))
         if overlap >= VERBATIM_JACCARD:
@@ -157,23 +158,29 @@ def find_reuse(source: ArticleSentences, derived: ArticleSentences) -> list[Sent
 
 
 class _Words:
-    """Each sentence's words and word trigrams, worked out when first asked for."""
+    """Each sentence's word count and word trigrams, worked out when first asked for. Trigrams
+    are kept as hashes (compared only within one process): a cached article's trigram sets
+    were its biggest part, and the cache is what an ingest process's memory is made of."""
 
     def __init__(self, sentences: tuple[str, ...]):
         self._sentences = sentences
-        self._words: dict[int, list[str]] = {}
-        self._trigrams: dict[int, set[tuple[str, ...]]] = {}
+        self._counts: dict[int, int] = {}
+        self._trigrams: dict[int, frozenset[int]] = {}
 
-    def words(self, index: int) -> list[str]:
-        if index not in self._words:
-            self._words[index] = word_tokens(self._sentences[index])
-        return self._words[index]
+    def count(self, index: int) -> int:
+        if index not in self._counts:
+            self._trigrams_of(index)
+        return self._counts[index]
 
-    def trigrams(self, index: int) -> set[tuple[str, ...]]:
+    def trigrams(self, index: int) -> frozenset[int]:
         if index not in self._trigrams:
-            words = self.words(index)
-            self._trigrams[index] = {tuple(words[n:n + 3]) for n in range(max(1, len(words) - 2))}
+            self._trigrams_of(index)
         return self._trigrams[index]
+
+    def _trigrams_of(self, index: int) -> None:
+        words = word_tokens(self._sentences[index])
+        self._counts[index] = len(words)
+        self._trigrams[index] = frozenset(hash(tuple(words[n:n + 3])) for n in range(max(1, len(words) - 2)))
 
 
 def _jaccard(a: set, b: set) -> float:
