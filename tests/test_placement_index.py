@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
+from conftest import sql
 from crosscheck import Engine, sample_corpus_path
 from crosscheck.services import story_book
 from crosscheck.store import Store
@@ -164,3 +165,21 @@ def test_a_new_process_places_without_reading_the_whole_store(db_path, monkeypat
         report = engine.ingest(third)
         assert report.ok and report.stored
         assert engine.placement._book.rebuilt is False
+
+
+def test_a_store_from_before_the_states_gets_them_and_the_same_stories(db_path, control):
+    """A store written before story states, postings and buckets were kept (schema 8) gets
+    them from its stored features and signatures when placement first opens it."""
+    def forget_the_states(i, store):
+        store.close()
+        if i == 0:
+            for table in ("story_keys", "story_state", "minhash_buckets"):
+                sql(db_path, f"DELETE FROM {table}")
+            sql(db_path, "DELETE FROM meta WHERE key = 'placement_index'")
+
+    stories, opened = _ingest_in_parts(db_path, forget_the_states)
+    assert stories == control
+    live = sql(db_path, "SELECT count(*) FROM story_state WHERE size > 0")[0][0]
+    assert live == len(control)
+    buckets = sql(db_path, "SELECT count(DISTINCT article_id) FROM minhash_buckets")[0][0]
+    assert buckets == sum(len(members) for members in control.values())
