@@ -104,6 +104,7 @@ def test_small_caches_give_the_same_stories(tmp_path, monkeypatch, control):
     """Evicting story states and article features (read again from the store) changes nothing."""
     monkeypatch.setattr(cluster, "FEATURE_CACHE", 3)
     monkeypatch.setattr(story_book, "STATE_CACHE_MEMBERS", 2)
+    monkeypatch.setattr(story_book, "POSTINGS_CACHED", 3)
     stories, _ = _ingest_in_parts(str(tmp_path / "small.db"))
     assert stories == control
 
@@ -126,9 +127,13 @@ def test_a_story_grown_by_one_equals_the_story_summed_afresh():
         assert grown.sums[attribute] == pytest.approx(fresh.sums[attribute])
     row = state_row(fresh)
     stored = state_from_row(7, row["vector_sum"], row["data"])
-    assert (stored.members, stored.sums, stored.keys, stored.times) == \
-        (fresh.members, fresh.sums, fresh.keys, fresh.times)
+    assert (stored.members, stored.sums, stored.times) == (fresh.members, fresh.sums, fresh.times)
     np.testing.assert_array_equal(stored.vector_sum, fresh.vector_sum)
+    assert sorted(row["keys"]) == sorted(fresh.keys)  # the keys go to the postings table
+    # a stored state (keys in the postings) grown by one says which keys its new member adds
+    first_four = state_row(StoryState.of(7, members[:4]))
+    regrown = state_from_row(7, first_four["vector_sum"], first_four["data"]).plus(members[4])
+    assert regrown.keys is None and set(regrown.added_keys) == {*members[4].entities, "term:t5"}
 
 
 def test_stored_buckets_find_what_an_lsh_in_memory_finds(stores):
@@ -183,3 +188,18 @@ def test_a_store_from_before_the_states_gets_them_and_the_same_stories(db_path, 
     assert live == len(control)
     buckets = sql(db_path, "SELECT count(DISTINCT article_id) FROM minhash_buckets")[0][0]
     assert buckets == sum(len(members) for members in control.values())
+
+
+def test_cached_postings_match_the_store_after_placing(db_path):
+    """The postings a process keeps are updated with the keys its own placements add and
+    remove, so they always read as the store's."""
+    with Engine(db_path) as engine:
+        for part in _parts():
+            assert engine.ingest(part).ok
+        book = engine.placement._book
+        cached = dict(book._postings)
+        assert cached
+        stored = engine.store.story_postings(cached, book._postings_limit)
+        for key, (count, stories) in cached.items():
+            assert (count, sorted(stories) if stories is not None else None) == \
+                (stored[key][0], sorted(stored[key][1]) if stored[key][1] is not None else None), key

@@ -13,7 +13,7 @@ import numpy as np
 from ..analyze import ANALYZER_VERSION, own_day, reresolve_dates
 from ..records import Analysis, Article, SentenceReuse
 from ..store import Store
-from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer
+from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer, summed_attributes
 from ..stories.features import ArticleFeatures, build_features, meaning_vector
 from ..stories.provenance import (ArticleSentences, closest_near_duplicates, find_reuse, lsh_buckets,
                                   minhash_signature, signature_bytes, source_and_derived)
@@ -69,7 +69,7 @@ class Placement:
         generation = self.store.placement_generation()
         if self._clusterer is None:
             self._book = StoredStoryBook(self.store, self.sentences.embedder.dim)
-            self._book.open(generation, self._load_features)
+            self._book.open(generation, self._load_features, summed_attributes(self.config))
             self._clusterer = StoryClusterer(self.config, self._load_features, self.store.new_story_id,
                                              book=self._book)
         else:
@@ -96,13 +96,14 @@ class Placement:
         self.sentences.put(ArticleSentences(article.id, article.published,
                                             tuple(s.text for s in analysis.sentences), vectors))
         reuse, compared = self.reuse_for(change, article.id, [other for other, _ in near])
-        self.store.save_analysis(article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
+        key_changes = self.store.save_analysis(article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
                                  features=_features_json(features), minhash=signature_bytes(signature),
                                  story_change=change, near=near, reuse=reuse, compared=compared,
                                  analyzer_version=ANALYZER_VERSION, buckets=buckets,
                                  story_states=[*(absorbed_row(s) for s in change.redirects),
                                                *(state_row(st) for s, st in change.states.items()
                                                  if s not in change.redirects)])
+        self._book.keys_changed(key_changes)
         self._reanchor_undated(change, skip=article.id)
 
     # -- stories ----------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,22 +26,31 @@ from ..stories.provenance import lsh_buckets, signature_from_bytes
 log = logging.getLogger(__name__)
 
 # Bumped whenever what a state holds, or how keys and buckets are made, changes: stored states
-# of another layout are rebuilt from the articles' features when placement opens the store.
-PLACEMENT_INDEX_VERSION = "1"
+# of another layout (or summing other attributes, see layout()) are rebuilt from the articles'
+# features when placement opens the store.
+PLACEMENT_INDEX_VERSION = "2"
 # Members summed over the cached states: a bound on the cache's memory (a decoded state takes
 # about 4 kB per member), so that what a process holds does not grow with the store.
 STATE_CACHE_MEMBERS = 5_000
+POSTINGS_CACHED = 50_000  # index keys whose postings are kept
 SAVE_EVERY = 5000  # placements between saves of the vector index, besides the one at close
 INDEX_DIR_VAR = "CROSSCHECK_INDEX_DIR"
 
 
+def layout(summed: Sequence[str]) -> str:
+    """What the stored states are: this module's version and the sparse attributes summed."""
+    return f"{PLACEMENT_INDEX_VERSION}:{','.join(summed)}"
+
+
 def state_row(state: StoryState) -> dict:
-    """A state as the store keeps it."""
-    data = {"members": list(state.members), "sums": state.sums, "keys": state.keys,
+    """A state as the store keeps it. Its index keys go to the postings table, not the row:
+    the full set when known (the store writes the difference), else the keys `plus` added."""
+    data = {"members": list(state.members), "sums": state.sums,
             "times": [[sorted(t.years), t.day, [list(span) for span in t.event]] for t in state.times]}
     return {"story_id": state.story_id, "size": len(state.members),
             "vector_sum": np.asarray(state.vector_sum, np.float32).tobytes(),
-            "data": json.dumps(data, separators=(",", ":")), "keys": list(state.keys)}
+            "data": json.dumps(data, separators=(",", ":")),
+            "keys": list(state.keys) if state.keys is not None else None, "added_keys": list(state.added_keys)}
 
 
 def absorbed_row(story_id: int) -> dict:
@@ -53,7 +62,7 @@ def state_from_row(story_id: int, vector_sum: bytes, data: str) -> StoryState:
     parsed = json.loads(data)
     return StoryState(story_id=story_id, members=tuple(parsed["members"]),
                       vector_sum=np.frombuffer(vector_sum, dtype=np.float32).copy(), sums=parsed["sums"],
-                      keys=parsed["keys"],
+                      keys=None,
                       times=tuple(MemberTime(frozenset(years), day, tuple(tuple(span) for span in event))
                                   for years, day, event in parsed["times"]))
 
@@ -86,13 +95,17 @@ class StoredStoryBook(StoryBook):
         self._unsaved = 0  # placements since this process last saved
         self.rebuilt = False  # whether opening had to rebuild the vector index (tests, benchmarks)
         self.caught_up = 0  # stories taken in from the store when the saved index was loaded
+        # key -> (stories holding it, which ones; None when more than the limit): the postings
+        # read, kept in line with this process's own writes and dropped when others write
+        self._postings: OrderedDict[str, tuple[int, set[int] | None]] = OrderedDict()
+        self._postings_limit = -1
 
     # -- opening ----------------------------------------------------------------
-    def open(self, generation: int, load_features: FeatureLoader) -> None:
+    def open(self, generation: int, load_features: FeatureLoader, summed: Sequence[str]) -> None:
         """Load the saved vector index and catch up to `generation`, or rebuild it (call under the
         placement lock). A store whose states are missing or of another layout gets them first."""
-        if self.store.meta_value("placement_index") != PLACEMENT_INDEX_VERSION:
-            self._fill_store(load_features)
+        if self.store.meta_value("placement_index") != layout(summed):
+            self._fill_store(load_features, summed)
             self._rebuild(generation)
             return
         loaded = self._load_saved(generation)
@@ -106,7 +119,7 @@ class StoredStoryBook(StoryBook):
             log.info("vector index at %s does not match the store; rebuilding it", self._directory)
             self._rebuild(generation)
 
-    def _fill_store(self, load_features: FeatureLoader) -> None:
+    def _fill_store(self, load_features: FeatureLoader, summed: Sequence[str]) -> None:
         """Every story's state and every article's LSH buckets, from the stored memberships,
         features and signatures: once, for a store written before they were kept."""
         memberships = self.store.story_memberships()
@@ -116,11 +129,11 @@ class StoredStoryBook(StoryBook):
             for batch in _batches(sorted(memberships.items()), 500):
                 features = load_features([a for _, members in batch for a in members])
                 for story_id, members in batch:
-                    yield state_row(StoryState.of(story_id, [features[a] for a in members]))
+                    yield state_row(StoryState.of(story_id, [features[a] for a in members], summed))
 
         buckets = ((bucket, article_id) for article_id, blob in self.store.minhashes().items()
                    for bucket in lsh_buckets(signature_from_bytes(blob)))
-        self.store.replace_placement_index(states(), buckets, PLACEMENT_INDEX_VERSION)
+        self.store.replace_placement_index(states(), buckets, layout(summed))
 
     def _files(self) -> list[tuple[int, Path]]:
         if self._directory is None or not self._directory.is_dir():
@@ -170,6 +183,7 @@ class StoredStoryBook(StoryBook):
         if generation == self.generation:
             return 0
         changed = 0
+        self._postings.clear()  # another process changed stories: their keys are not known here
         for story_id, size, vector_sum in self.store.story_vectors(since=self.generation):
             self._forget(story_id)
             if self.index.contains(story_id):
@@ -229,7 +243,40 @@ class StoredStoryBook(StoryBook):
             self.index.remove(story_id)
 
     def postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
-        return self.store.story_postings(keys, limit)
+        """From the cache of postings, reading from the store only the keys not in it."""
+        keys = {key[:200] for key in keys}
+        if limit != self._postings_limit:
+            self._postings.clear()
+            self._postings_limit = limit
+        missing = [key for key in keys if key not in self._postings]
+        for key, entry in self.store.story_postings(missing, limit).items():
+            self._postings[key] = (entry[0], set(entry[1]) if entry[1] is not None else None)
+        found = {}
+        for key in keys:
+            count, stories = self._postings[key]
+            self._postings.move_to_end(key)
+            if stories:
+                found[key] = list(stories)
+        while len(self._postings) > POSTINGS_CACHED:
+            self._postings.popitem(last=False)
+        return found
+
+    def keys_changed(self, changes: Iterable[tuple[int, list[str], list[str]]]) -> None:
+        """Bring cached postings in line with the keys stories gained and lost (as stored)."""
+        for story_id, added, removed in changes:
+            for key, step in [*((k, 1) for k in added), *((k, -1) for k in removed)]:
+                entry = self._postings.get(key)
+                if entry is None:
+                    continue
+                count, stories = entry[0] + step, entry[1]
+                if stories is not None:
+                    stories = stories | {story_id} if step > 0 else stories - {story_id}
+                if count > self._postings_limit:
+                    stories = None
+                if stories is None and count <= self._postings_limit:
+                    del self._postings[key]  # back under the limit: which stories, read again
+                else:
+                    self._postings[key] = (count, stories)
 
     def all_members(self) -> dict[int, list[int]]:
         return {story: list(members) for story, members in self.store.story_memberships().items()}

@@ -309,10 +309,11 @@ class Store:
     def save_analysis(self, article: Article, analysis: Analysis, *, anchor: date | None, anchor_inferred: bool,
                       vector: np.ndarray, features: dict, minhash: bytes, story_change, near: list[tuple[int, float]],
                       reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int,
-                      story_states: list[dict] = (), buckets: list[int] = ()) -> None:
+                      story_states: list[dict] = (), buckets: list[int] = ()) -> list[tuple[int, list[str], list[str]]]:
         """Everything learned about one article, and the story changes it caused, in one transaction.
         `story_states`: the new state of each story changed (story_id, size, vector_sum, data, keys;
-        size 0 for a story absorbed); `buckets`: the article's MinHash LSH buckets."""
+        size 0 for a story absorbed); `buckets`: the article's MinHash LSH buckets. Returns the
+        index keys each story gained and lost."""
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.engine.begin() as conn:
             conn.execute(insert(analyses).values(article_id=article.id, version=analyzer_version,
@@ -340,7 +341,7 @@ class Store:
             if citation_rows:
                 conn.execute(insert(citations), list(citation_rows.values()))
             self._apply_story_change(conn, story_change, now)
-            _write_story_states(conn, story_states, _bump_generation(conn))
+            key_changes = _write_story_states(conn, story_states, _bump_generation(conn))
             if buckets:
                 conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": article.id} for b in set(buckets)])
             if near:
@@ -352,6 +353,7 @@ class Store:
                     "source_sentence": r.source_sentence, "kind": r.kind, "score": r.score} for r in reuse])
             if compared:
                 conn.execute(insert(compared_pairs), [{"first_id": a, "second_id": b} for a, b in compared])
+        return key_changes
 
     @staticmethod
     def _apply_story_change(conn, change, now) -> None:
@@ -568,22 +570,24 @@ class Store:
             return int(conn.execute(select(func.count()).select_from(story_state)
                                     .where(story_state.c.size > 0)).scalar_one())
 
-    def story_postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
-        """The stories holding each key, for the keys held by 1 to `limit` stories (a key in
-        more is too common to tell stories apart, and is not read)."""
+    def story_postings(self, keys: Iterable[str], limit: int) -> dict[str, tuple[int, list[int] | None]]:
+        """For each key, how many stories hold it and, when 1 to `limit` do, which (a key in
+        more is too common to tell stories apart: its stories are not read)."""
         keys = sorted({key[:200] for key in keys})
         if not keys:
             return {}
-        found: dict[str, list[int]] = defaultdict(list)
+        found: dict[str, tuple[int, list[int] | None]] = {key: (0, []) for key in keys}
         with self.engine.connect() as conn:
             counts = conn.execute(select(story_keys.c.key, func.count()).where(story_keys.c.key.in_(keys))
                                   .group_by(story_keys.c.key)).all()
+            for key, count in counts:
+                found[key] = (count, [] if count <= limit else None)
             wanted = [key for key, count in counts if count <= limit]
             if wanted:
                 for key, story_id in conn.execute(select(story_keys.c.key, story_keys.c.story_id)
                                                   .where(story_keys.c.key.in_(wanted))):
-                    found[key].append(story_id)
-        return dict(found)
+                    found[key][1].append(story_id)
+        return found
 
     def replace_placement_index(self, states: Iterable[dict], buckets: Iterable[tuple[int, int]],
                                 version: str) -> None:
@@ -806,21 +810,31 @@ def _bump_generation(conn) -> int:
     return int(value) + 1
 
 
-def _write_story_states(conn, states: Iterable[dict], generation: int) -> None:
+def _write_story_states(conn, states: Iterable[dict], generation: int) -> list[tuple[int, list[str], list[str]]]:
     """Replace stories' states, stamped with the generation, and bring their index keys in line
-    (only the keys that changed are written: a big story keeps thousands)."""
+    (only the keys that changed are written: a big story keeps thousands). The keys each story
+    gained and lost: (story, added, removed)."""
+    changes = []
     for state in states:
         story_id = state["story_id"]
         conn.execute(delete(story_state).where(story_state.c.story_id == story_id))
         conn.execute(insert(story_state).values(story_id=story_id, generation=generation, size=state["size"],
                                                 vector_sum=state["vector_sum"], data=state["data"]))
-        wanted = {key[:200] for key in state["keys"]}
-        held = set(conn.execute(select(story_keys.c.key).where(story_keys.c.story_id == story_id)).scalars())
-        gone = sorted(held - wanted)
+        if state["keys"] is None:  # a member added: its keys join the story's, the rest stay
+            candidates = sorted({key[:200] for key in state.get("added_keys", ())})
+            held = set(conn.execute(select(story_keys.c.key).where(
+                story_keys.c.story_id == story_id, story_keys.c.key.in_(candidates))).scalars()) if candidates else set()
+            added, gone = [key for key in candidates if key not in held], []
+        else:
+            wanted = {key[:200] for key in state["keys"]}
+            held = set(conn.execute(select(story_keys.c.key).where(story_keys.c.story_id == story_id)).scalars())
+            added, gone = sorted(wanted - held), sorted(held - wanted)
         for chunk in _chunks(gone, 500):
             conn.execute(delete(story_keys).where(story_keys.c.story_id == story_id, story_keys.c.key.in_(chunk)))
-        if wanted - held:
-            conn.execute(insert(story_keys), [{"key": key, "story_id": story_id} for key in sorted(wanted - held)])
+        if added:
+            conn.execute(insert(story_keys), [{"key": key, "story_id": story_id} for key in added])
+        changes.append((story_id, added, gone))
+    return changes
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -148,6 +148,11 @@ def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
 
 
 _SPARSE = ("entities", "terms", "numbers")
+
+
+def summed_attributes(config: "ClusterConfig") -> tuple[str, ...]:
+    """The sparse attributes whose sums a story state keeps: those that scoring weighs."""
+    return tuple(a for a in _SPARSE if getattr(config, f"weight_{a}"))
 INDEXED_TERMS = 10  # an article's most distinctive terms, looked up beside its entities
 
 
@@ -191,21 +196,26 @@ class MemberTime:
 @dataclass(frozen=True, slots=True)
 class StoryState:
     """All that scoring an article against a story needs, without its members' features: the
-    sums of their meaning vectors and sparse vectors (average link is a dot product with these
-    over the size), their index keys, and their times. Kept in the store, so that a process
-    reads only the stories it scores."""
+    sums of their meaning vectors and of the sparse vectors that are weighted (average link is
+    a dot product with these over the size), their index keys, and their times. Kept in the
+    store, so that a process reads only the stories it scores."""
 
     story_id: int
     members: tuple[int, ...]
     vector_sum: np.ndarray
     sums: dict[str, dict[str, float]]  # attribute -> key -> sum over members
-    keys: dict[str, int]  # index key -> members carrying it
+    # index key -> members carrying it; None for a state read from the store, whose keys are in
+    # the store's postings (what scoring reads never needs them)
+    keys: dict[str, int] | None
     times: tuple[MemberTime, ...]
+    added_keys: tuple[str, ...] = ()  # keys of the member `plus` added (when `keys` is unknown)
 
     @classmethod
-    def of(cls, story_id: int, features: Sequence[ArticleFeatures]) -> "StoryState":
+    def of(cls, story_id: int, features: Sequence[ArticleFeatures],
+           attributes: Sequence[str] = _SPARSE) -> "StoryState":
+        """Summed over `features`, for the sparse `attributes` given (those scoring weights)."""
         sums: dict[str, dict[str, float]] = {}
-        for attribute in _SPARSE:
+        for attribute in attributes:
             total: dict[str, float] = defaultdict(float)
             for f in features:
                 for key, value in getattr(f, attribute).items():
@@ -218,16 +228,19 @@ class StoryState:
 
     def plus(self, features: ArticleFeatures) -> "StoryState":
         """This story with one more member, without reading the others' features."""
-        sums = {attribute: dict(self.sums[attribute]) for attribute in _SPARSE}
-        for attribute in _SPARSE:
+        sums = {attribute: dict(total) for attribute, total in self.sums.items()}
+        for attribute, total in sums.items():
             for key, value in getattr(features, attribute).items():
-                sums[attribute][key] = sums[attribute].get(key, 0.0) + value
-        keys = dict(self.keys)
-        for key in _index_keys(features):
-            keys[key] = keys.get(key, 0) + 1
+                total[key] = total.get(key, 0.0) + value
+        added = _index_keys(features)
+        keys = None
+        if self.keys is not None:
+            keys = dict(self.keys)
+            for key in added:
+                keys[key] = keys.get(key, 0) + 1
         return StoryState(story_id=self.story_id, members=(*self.members, features.article_id),
                           vector_sum=(self.vector_sum + features.vector).astype(np.float32), sums=sums, keys=keys,
-                          times=(*self.times, MemberTime.of(features)))
+                          times=(*self.times, MemberTime.of(features)), added_keys=tuple(added))
 
     @property
     def direction(self) -> np.ndarray:
@@ -305,6 +318,7 @@ class StoryClusterer:
         self._load_features = load_features
         self._new_story_id = new_story_id
         self.book = book if book is not None else StoryBook(dim)
+        self.summed = summed_attributes(config)
         self._features: OrderedDict[int, ArticleFeatures] = OrderedDict()
         self._changed: dict[int, StoryState] = {}  # the states set by the arrival under way
         self._arriving: ArticleFeatures | None = None  # the article being placed
@@ -351,7 +365,7 @@ class StoryClusterer:
         self._features.move_to_end(features.article_id)
 
     def _set_story(self, story_id: int, article_ids: list[int]) -> None:
-        self._put(StoryState.of(story_id, self._features_of(article_ids)))
+        self._put(StoryState.of(story_id, self._features_of(article_ids), self.summed))
 
     def _put(self, state: StoryState) -> None:
         self.book.put(state)
@@ -411,7 +425,7 @@ class StoryClusterer:
             return StoryChange(story_id=story, memberships={story: list(grown.members)},
                                joined={story: [features.article_id]})
         story = self._new_story_id()
-        self._put(StoryState.of(story, [features]))
+        self._put(StoryState.of(story, [features], self.summed))
         return StoryChange(story_id=story, memberships={story: [features.article_id]}, created=[story],
                            joined={story: [features.article_id]})
 
