@@ -128,13 +128,13 @@ def test_candidates_come_from_the_indexes_not_a_scan(monkeypatch):
     stories_before = len(clusterer.members)
     assert stories_before >= 20
     scored = []
-    real = clusterer._average_link
+    real = clusterer._average_links
 
-    def counting(features, state):
-        scored.append(state.story_id)
-        return real(features, state)
+    def counting(features, states):
+        scored.extend(state.story_id for state in states)
+        return real(features, states)
 
-    monkeypatch.setattr(clusterer, "_average_link", counting)
+    monkeypatch.setattr(clusterer, "_average_links", counting)
     probe = world.features[0]
     clusterer.add(ArticleFeatures(article_id=10_000, vector=probe.vector, entities=probe.entities,
                                   terms=probe.terms, numbers=probe.numbers, years=probe.years, day=probe.day))

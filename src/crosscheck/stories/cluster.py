@@ -398,24 +398,36 @@ class StoryClusterer:
                 shared[story] += 1.0 / len(stories)
         candidates.update(heapq.nlargest(self.config.key_candidates, shared, key=lambda s: (shared[s], s)))
         states = self.book.get(candidates)
-        return sorted(((self._average_link(features, state), story) for story, state in states.items()),
-                      reverse=True), states
+        ordered = list(states.values())
+        links = self._average_links(features, ordered)
+        return sorted(((float(link), state.story_id) for link, state in zip(links, ordered)), reverse=True), states
 
     def _average_link(self, features: ArticleFeatures, state: StoryState) -> float:
         """Mean similarity of an article to a story's members, from the story's sums."""
+        return float(self._average_links(features, [state])[0])
+
+    def _average_links(self, features: ArticleFeatures, states: Sequence[StoryState]) -> np.ndarray:
+        """The average link of an article to each story: dot products with the stories' sums, and
+        the year and time terms over all their members at once (one array operation for every
+        candidate, not one per story)."""
         config = self.config
-        size = len(state.members)
-        score = config.weight_meaning * float(features.vector @ state.vector_sum) / size
+        if not states:
+            return np.zeros(0)
+        sizes = np.array([len(state.members) for state in states], dtype=float)
+        scores = config.weight_meaning * (np.stack([state.vector_sum for state in states]) @ features.vector) / sizes
         for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
                                   (config.weight_numbers, "numbers")):
             if weight:
-                total = state.sums[attribute]
-                score += weight * sum(v * total.get(k, 0.0) for k, v in getattr(features, attribute).items()) / size
+                mine = getattr(features, attribute).items()
+                scores += weight * np.array([sum(v * state.sums[attribute].get(k, 0.0) for k, v in mine)
+                                             for state in states]) / sizes
+        times = [t for state in states for t in state.times]
+        starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(int)
         if config.weight_years:
-            score += config.weight_years * float(_year_agreement([features], state.times).mean())
+            scores += config.weight_years * np.add.reduceat(_year_agreement([features], times)[0], starts) / sizes
         if config.time_penalty or config.time_wall_penalty:
-            score -= float(_time_penalty([features], state.times, config).mean())
-        return score
+            scores -= np.add.reduceat(_time_penalty([features], times, config)[0], starts) / sizes
+        return scores
 
     def _assign_greedily(self, features: ArticleFeatures, scored, states: dict[int, StoryState]) -> StoryChange:
         if scored and scored[0][0] >= self.config.threshold:
