@@ -146,7 +146,7 @@ def test_stored_buckets_find_what_an_lsh_in_memory_finds(stores):
             lsh.insert(article_id, signature)
         mates = 0
         for article_id, signature in signatures.items():
-            found = engine.store.bucket_mates(lsh_buckets(signature))
+            found = set(engine.store.bucket_mates(lsh_buckets(signature)))
             assert found == set(lsh.query(signature)), article_id
             mates += len(found) - 1
         assert mates > 0  # the sample's rewrites share buckets

@@ -72,7 +72,7 @@ class Queries:
         """Every story, the biggest first. Kept between calls: while no article is placed or
         corrected, nothing is read again, and after placements only the stories they changed
         are, so a page does not read every membership of a big store."""
-        seen = (self.store.placement_generation(), self.store.corrections())
+        seen = self._store_version()
         if self._ranked is not None and seen == self._seen:
             return list(self._ranked)
         if self._ranked is None or seen[1] != self._seen[1]:
@@ -80,7 +80,7 @@ class Queries:
             gone = self._summaries.keys() - memberships.keys()
         else:
             changed = self.store.stories_changed_since(self._seen[0])
-            memberships = {story: tuple(members) for story, members in self.store.members_of(changed).items()}
+            memberships = {story: tuple(members) for story, members in self.store.story_memberships(changed).items()}
             gone = set(changed) - memberships.keys()
         stale = {story: members for story, members in memberships.items()
                  if self._summaries.get(story, ((), None))[0] != members}
@@ -94,6 +94,10 @@ class Queries:
                                   key=lambda s: (-s.articles, s.id))
         self._seen = seen
         return list(self._ranked)
+
+    def _store_version(self) -> tuple[int, int]:
+        """What a kept story list or page reflects: the store's placements and corrections."""
+        return self.store.placement_generation(), self.store.corrections()
 
     def forget(self) -> None:
         """Drop cached summaries after an article was corrected (verdict counts are keyed on the
@@ -186,7 +190,7 @@ class Queries:
     def story_page(self, story_id: int) -> StoryPage | None:
         """A story's page. Kept (the last PAGES_KEPT asked for) until an article is placed or
         corrected anywhere: until then nothing it shows can have changed."""
-        seen = (self.store.placement_generation(), self.store.corrections())
+        seen = self._store_version()
         held = self._pages.get(story_id)
         if held is not None and held[0] == seen:
             self._pages.move_to_end(story_id)

@@ -157,8 +157,7 @@ class Placement:
     # -- provenance -------------------------------------------------------------
     def _near_duplicates(self, signature, buckets: list[int], article_id: int) -> list[tuple[int, float]]:
         """The closest stored near-duplicates: candidates share an LSH bucket in the store."""
-        mates = self.store.bucket_mates(buckets) - {article_id}
-        return closest_near_duplicates(signature, self.store.minhashes_of(mates), exclude=article_id)
+        return closest_near_duplicates(signature, self.store.bucket_mates(buckets), exclude=article_id)
 
     def reuse_for(self, change: StoryChange, article_id: int,
                   near: list[int]) -> tuple[list[SentenceReuse], list[tuple[int, int]]]:

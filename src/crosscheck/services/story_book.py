@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..store import Store
-from ..stories.cluster import FeatureLoader, MemberTime, StoryBook, StoryState
+from ..store import Store, story_key
+from ..stories.cluster import FeatureLoader, MemberTime, StoryBook, StoryState, new_index, unit
 from ..stories.provenance import lsh_buckets, signature_from_bytes
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,9 @@ def index_directory(url: str) -> Path | None:
 
 
 class StoredStoryBook(StoryBook):
+    # Not StoryBook's in-memory states and postings: only its centroid search (nearest) is shared.
     def __init__(self, store: Store, dim: int = 384, cache_members: int | None = None):
-        super().__init__(dim)
+        self.index = new_index(dim)
         self.store = store
         self.dim = dim
         self._cache: OrderedDict[int, StoryState] = OrderedDict()
@@ -163,13 +164,11 @@ class StoredStoryBook(StoryBook):
         return index, saved
 
     def _rebuild(self, generation: int) -> None:
-        from usearch.index import Index
-
-        self.index = Index(ndim=self.dim, metric="cos")
+        self.index = new_index(self.dim)
         keys, vectors = [], []
         for story_id, _, vector_sum in self.store.story_vectors():
             keys.append(story_id)
-            vectors.append(_direction(vector_sum))
+            vectors.append(unit(np.frombuffer(vector_sum, dtype=np.float32)))
             if len(keys) >= 10_000:
                 self.index.add(np.array(keys, np.uint64), np.stack(vectors))
                 keys, vectors = [], []
@@ -186,10 +185,7 @@ class StoredStoryBook(StoryBook):
         self._postings.clear()  # another process changed stories: their keys are not known here
         for story_id, size, vector_sum in self.store.story_vectors(since=self.generation):
             self._forget(story_id)
-            if self.index.contains(story_id):
-                self.index.remove(story_id)
-            if size:
-                self.index.add(story_id, _direction(vector_sum))
+            self._set_centroid(story_id, unit(np.frombuffer(vector_sum, dtype=np.float32)) if size else None)
             changed += 1
         self.generation = generation
         return changed
@@ -233,18 +229,22 @@ class StoredStoryBook(StoryBook):
     def put(self, state: StoryState) -> None:
         self._forget(state.story_id)
         self._keep(state)
-        if self.index.contains(state.story_id):
-            self.index.remove(state.story_id)
-        self.index.add(state.story_id, state.direction)
+        self._set_centroid(state.story_id, state.direction)
 
     def drop(self, story_id: int) -> None:
         self._forget(story_id)
+        self._set_centroid(story_id, None)
+
+    def _set_centroid(self, story_id: int, direction: np.ndarray | None) -> None:
+        """Replace a story's centroid in the index (None: remove it)."""
         if self.index.contains(story_id):
             self.index.remove(story_id)
+        if direction is not None:
+            self.index.add(story_id, direction)
 
     def postings(self, keys: Iterable[str], limit: int) -> dict[str, list[int]]:
         """From the cache of postings, reading from the store only the keys not in it."""
-        keys = {key[:200] for key in keys}
+        keys = {story_key(key) for key in keys}
         if limit != self._postings_limit:
             self._postings.clear()
             self._postings_limit = limit
@@ -300,12 +300,6 @@ class StoredStoryBook(StoryBook):
         state = self._cache.pop(story_id, None)
         if state is not None:
             self._cache_members -= len(state.members)
-
-
-def _direction(vector_sum: bytes) -> np.ndarray:
-    vector = np.frombuffer(vector_sum, dtype=np.float32)
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm if norm else vector).astype(np.float32)
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

@@ -31,7 +31,7 @@ from .codec import analysis_from_json, analysis_to_json
 from .schema import (CREATE_EXTRA, MIGRATIONS, PG_SEARCH_DOCUMENT, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
                      minhash_buckets, sentence_vectors, stories, story_articles, story_cache, story_keys, story_moves,
-                     story_redirects, story_state)
+                     story_key, story_redirects, story_state)
 
 DEFAULT_DB = "crosscheck.db"
 PLACEMENT_LOCK_KEY = 0x63726F73  # "cros": the advisory lock id of story placement
@@ -449,22 +449,15 @@ class Store:
             return conn.execute(insert(stories).values(created_at=now, updated_at=now)
                                 .returning(stories.c.id)).scalar_one()
 
-    def story_memberships(self) -> dict[int, list[int]]:
+    def story_memberships(self, story_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Every story's article ids in id order, or these stories' (those with none left out)."""
+        query = select(story_articles.c.article_id, story_articles.c.story_id).order_by(story_articles.c.article_id)
         found: dict[int, list[int]] = defaultdict(list)
         with self.engine.connect() as conn:
-            for article_id, story_id in conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
-                                                     .order_by(story_articles.c.article_id)):
-                found[story_id].append(article_id)
-        return dict(found)
-
-    def members_of(self, story_ids: Iterable[int]) -> dict[int, list[int]]:
-        """These stories' article ids in id order (stories with none are left out)."""
-        found: dict[int, list[int]] = defaultdict(list)
-        with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(story_ids)), 500):
+            chunks = [None] if story_ids is None else _chunks(sorted(set(story_ids)), 500)
+            for chunk in chunks:
                 for article_id, story_id in conn.execute(
-                        select(story_articles.c.article_id, story_articles.c.story_id)
-                        .where(story_articles.c.story_id.in_(chunk)).order_by(story_articles.c.article_id)):
+                        query if chunk is None else query.where(story_articles.c.story_id.in_(chunk))):
                     found[story_id].append(article_id)
         return dict(found)
 
@@ -530,20 +523,13 @@ class Store:
             return dict(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
                                      .where(article_features.c.minhash.is_not(None))).all())
 
-    def minhashes_of(self, article_ids: Iterable[int]) -> dict[int, bytes]:
-        found = {}
+    def bucket_mates(self, buckets: Iterable[int]) -> dict[int, bytes]:
+        """The stored signatures of the articles sharing at least one MinHash bucket with these."""
+        mates = select(minhash_buckets.c.article_id).where(minhash_buckets.c.bucket.in_(sorted(set(buckets))))
         with self.engine.connect() as conn:
-            for chunk in _chunks(list(article_ids), 500):
-                found.update(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
-                                          .where(article_features.c.article_id.in_(chunk),
-                                                 article_features.c.minhash.is_not(None))).all())
-        return found
-
-    def bucket_mates(self, buckets: Iterable[int]) -> set[int]:
-        """Articles sharing at least one MinHash bucket with these."""
-        with self.engine.connect() as conn:
-            return set(conn.execute(select(minhash_buckets.c.article_id).distinct()
-                                    .where(minhash_buckets.c.bucket.in_(list(set(buckets))))).scalars())
+            return dict(conn.execute(select(article_features.c.article_id, article_features.c.minhash)
+                                     .where(article_features.c.article_id.in_(mates),
+                                            article_features.c.minhash.is_not(None))).all())
 
     def story_states(self, story_ids: Iterable[int]) -> dict[int, tuple[bytes, str]]:
         """Live stories' stored states: (vector_sum, data)."""
@@ -573,7 +559,7 @@ class Store:
     def story_postings(self, keys: Iterable[str], limit: int) -> dict[str, tuple[int, list[int] | None]]:
         """For each key, how many stories hold it and, when 1 to `limit` do, which (a key in
         more is too common to tell stories apart: its stories are not read)."""
-        keys = sorted({key[:200] for key in keys})
+        keys = sorted({story_key(key) for key in keys})
         if not keys:
             return {}
         found: dict[str, tuple[int, list[int] | None]] = {key: (0, []) for key in keys}
@@ -599,13 +585,13 @@ class Store:
             conn.execute(delete(minhash_buckets))
             generation = int(conn.execute(select(meta.c.value)
                                           .where(meta.c.key == "placement_generation")).scalar() or 0)
-            for chunk in _batches(states, 1000):
+            for chunk in _chunks(states, 1000):
                 conn.execute(insert(story_state), [
                     {"story_id": st["story_id"], "generation": generation, "size": st["size"],
                      "vector_sum": st["vector_sum"], "data": st["data"]} for st in chunk])
                 conn.execute(insert(story_keys), [{"key": key, "story_id": st["story_id"]}
-                                                  for st in chunk for key in sorted({k[:200] for k in st["keys"]})])
-            for chunk in _batches(buckets, 5000):
+                                                  for st in chunk for key in sorted({story_key(k) for k in st["keys"]})])
+            for chunk in _chunks(buckets, 5000):
                 conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": a} for b, a in chunk])
             _set_meta(conn, "placement_index", version)
 
@@ -800,14 +786,9 @@ def _bump(conn, key: str) -> None:
 
 
 def _bump_generation(conn) -> int:
-    """The new placement generation. Only ever called under placement_lock, so read-then-write
-    cannot race."""
-    value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
-    if value is None:
-        conn.execute(insert(meta).values(key="placement_generation", value="1"))
-        return 1
-    conn.execute(update(meta).where(meta.c.key == "placement_generation").values(value=str(int(value) + 1)))
-    return int(value) + 1
+    """The new placement generation."""
+    _bump(conn, "placement_generation")
+    return int(conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar_one())
 
 
 def _write_story_states(conn, states: Iterable[dict], generation: int) -> list[tuple[int, list[str], list[str]]]:
@@ -821,12 +802,12 @@ def _write_story_states(conn, states: Iterable[dict], generation: int) -> list[t
         conn.execute(insert(story_state).values(story_id=story_id, generation=generation, size=state["size"],
                                                 vector_sum=state["vector_sum"], data=state["data"]))
         if state["keys"] is None:  # a member added: its keys join the story's, the rest stay
-            candidates = sorted({key[:200] for key in state.get("added_keys", ())})
+            candidates = sorted({story_key(key) for key in state.get("added_keys", ())})
             held = set(conn.execute(select(story_keys.c.key).where(
                 story_keys.c.story_id == story_id, story_keys.c.key.in_(candidates))).scalars()) if candidates else set()
             added, gone = [key for key in candidates if key not in held], []
         else:
-            wanted = {key[:200] for key in state["keys"]}
+            wanted = {story_key(key) for key in state["keys"]}
             held = set(conn.execute(select(story_keys.c.key).where(story_keys.c.story_id == story_id)).scalars())
             added, gone = sorted(wanted - held), sorted(held - wanted)
         for chunk in _chunks(gone, 500):
@@ -871,7 +852,7 @@ def _article(row: Row, text: str | None = None) -> Article:
     )
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
     """`items` in lists of `size`, without holding them all."""
     batch = []
     for item in items:
@@ -881,11 +862,6 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _reason(exc: Exception) -> str:

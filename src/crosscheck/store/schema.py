@@ -107,9 +107,17 @@ story_state = Table(
 )
 
 # The entity/term index: which stories hold a key (a name, or "term:" and a distinctive term).
+STORY_KEY_LENGTH = 200
+
+
+def story_key(key: str) -> str:
+    """An index key as `story_keys` holds it (a longer name is cut)."""
+    return key[:STORY_KEY_LENGTH]
+
+
 story_keys = Table(
     "story_keys", metadata,
-    Column("key", String(200), primary_key=True),
+    Column("key", String(STORY_KEY_LENGTH), primary_key=True),
     Column("story_id", Integer, primary_key=True),
     Index("ix_story_keys_story", "story_id"),
 )

@@ -69,10 +69,8 @@ def similarity_matrix(left: Sequence[ArticleFeatures], right: Sequence[ArticleFe
     """Pairwise article similarity, as used for average link."""
     meaning = np.stack([f.vector for f in left]) @ np.stack([f.vector for f in right]).T
     total = config.weight_meaning * meaning
-    for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
-                              (config.weight_numbers, "numbers")):
-        if weight:
-            total += weight * _sparse_dot(left, right, attribute)
+    for weight, attribute in weighted_sparse(config):
+        total += weight * _sparse_dot(left, right, attribute)
     if config.weight_years:
         total += config.weight_years * _year_agreement(left, right)
     if config.time_penalty or config.time_wall_penalty:
@@ -150,9 +148,29 @@ def _time_penalty(left, right, config: ClusterConfig) -> np.ndarray:
 _SPARSE = ("entities", "terms", "numbers")
 
 
-def summed_attributes(config: "ClusterConfig") -> tuple[str, ...]:
+def weighted_sparse(config: ClusterConfig) -> list[tuple[float, str]]:
+    """(weight, attribute) of the sparse attributes that scoring weighs."""
+    return [(getattr(config, f"weight_{a}"), a) for a in _SPARSE if getattr(config, f"weight_{a}")]
+
+
+def summed_attributes(config: ClusterConfig) -> tuple[str, ...]:
     """The sparse attributes whose sums a story state keeps: those that scoring weighs."""
-    return tuple(a for a in _SPARSE if getattr(config, f"weight_{a}"))
+    return tuple(attribute for _, attribute in weighted_sparse(config))
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    """A vector scaled to length 1 (a zero vector as it is), as float32."""
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm else vector).astype(np.float32)
+
+
+def new_index(dim: int):
+    """An empty usearch index of story centroids (cosine)."""
+    from usearch.index import Index
+
+    return Index(ndim=dim, metric="cos")
+
+
 INDEXED_TERMS = 10  # an article's most distinctive terms, looked up beside its entities
 
 
@@ -245,8 +263,7 @@ class StoryState:
     @property
     def direction(self) -> np.ndarray:
         """The unit centroid, as the vector index holds it."""
-        norm = float(np.linalg.norm(self.vector_sum))
-        return (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
+        return unit(self.vector_sum)
 
 
 class StoryBook:
@@ -255,11 +272,9 @@ class StoryBook:
     services.story_book.StoredStoryBook reads states and postings from the store instead."""
 
     def __init__(self, dim: int = 384):
-        from usearch.index import Index
-
         self._states: dict[int, StoryState] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
-        self.index = Index(ndim=dim, metric="cos")
+        self.index = new_index(dim)
 
     def get(self, story_ids: Iterable[int]) -> dict[int, StoryState]:
         return {s: self._states[s] for s in story_ids if s in self._states}
@@ -415,12 +430,10 @@ class StoryClusterer:
             return np.zeros(0)
         sizes = np.array([len(state.members) for state in states], dtype=float)
         scores = config.weight_meaning * (np.stack([state.vector_sum for state in states]) @ features.vector) / sizes
-        for weight, attribute in ((config.weight_entities, "entities"), (config.weight_terms, "terms"),
-                                  (config.weight_numbers, "numbers")):
-            if weight:
-                mine = getattr(features, attribute).items()
-                scores += weight * np.array([sum(v * state.sums[attribute].get(k, 0.0) for k, v in mine)
-                                             for state in states]) / sizes
+        for weight, attribute in weighted_sparse(config):
+            mine = getattr(features, attribute).items()
+            scores += weight * np.array([sum(v * state.sums[attribute].get(k, 0.0) for k, v in mine)
+                                         for state in states]) / sizes
         times = [t for state in states for t in state.times]
         starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(int)
         if config.weight_years:
