@@ -3,7 +3,7 @@
 import pytest
 
 from crosscheck.analyze.citations import extract_citations
-from crosscheck.analyze.outlets import normalize_outlet
+from crosscheck.analyze.outlets import normalize_outlet, outlet_index
 from crosscheck.analyze.sentences import split_sentences
 
 
@@ -67,3 +67,19 @@ def test_seed_citations(seeds_dir):
     assert "NDTV" in found["001"]
     assert {"AP News", "Reuters"} <= found["004"]
     assert not found["000"]
+
+
+def test_an_outlet_index_grown_batch_by_batch_equals_one_built_at_once():
+    """The analyser adds each batch's new outlet names to its index instead of rebuilding it
+    from every stored name; whatever order the names come in, it is the same index."""
+    from crosscheck.analyze.outlets import outlet_index
+
+    names = ["The Meridian Wire", "meridianwire.example", "Meridian Wire", "Harbor Ledger",
+             "harborledger.example", "The Harbor Ledger", "Coastal Times", ""]
+    whole = outlet_index(sorted(names))
+    assert whole["meridianwire"] == "Meridian Wire" and whole["harborledger"] == "Harbor Ledger"
+    for batches in ([names[:3], names[3:]], [names[::-1]], [[n] for n in names[3:] + names[:3]]):
+        grown: dict[str, str] = {}
+        for batch in batches:
+            outlet_index(batch, into=grown)
+        assert grown == whole

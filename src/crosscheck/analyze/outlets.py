@@ -92,14 +92,18 @@ def _alias_table() -> dict[str, str]:
     return table
 
 
-def outlet_index(names: Iterable[str]) -> dict[str, str]:
-    """Comparison key -> outlet name, for outlets already stored (the first name of a key
-    wins). Build it once for many articles: squashing every stored name per citation
-    grows with the store."""
-    index: dict[str, str] = {}
+def outlet_index(names: Iterable[str], into: dict[str, str] | None = None) -> dict[str, str]:
+    """Comparison key -> outlet name, for outlets already stored (of the names sharing a key,
+    the one that sorts first, so the index does not depend on the order names were met).
+    Build it once for many articles, and add new names `into` it: squashing every stored
+    name per citation, or per batch, grows with the store."""
+    index: dict[str, str] = {} if into is None else into
     for name in names:
         if name:
-            index.setdefault(squash(name), name)
+            key = squash(name)
+            held = index.get(key)
+            if held is None or name < held:
+                index[key] = name
     return index
 
 

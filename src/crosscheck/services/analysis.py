@@ -25,11 +25,10 @@ class Analyzer:
         self.sentences = sentences
         self.placement = placement
         self._recognizer = None
-        # stored outlet names, and the last article id they were read up to (articles never change outlet
-        # but by a correction, which only adds a name)
-        self._outlet_names: set[str] = set()
+        # the stored outlet names indexed for citation matching, and the last article id they were
+        # read up to (articles never change outlet but by a correction, which only adds a name)
+        self._outlet_index: dict[str, str] = {}
         self._outlets_upto = 0
-        self._outlet_index: dict[str, str] | None = None  # of _outlet_names, for citation matching
         # every article up to this id was analysed, or left to the process that claimed it, when
         # this engine last finished a pass: later passes start there (new articles get higher ids),
         # so one that stores a single article does not walk the whole store
@@ -105,7 +104,4 @@ class Analyzer:
         """Every stored outlet name, indexed for citation matching; reads only articles new since
         the last call, so a batch's cost does not grow with the store."""
         names, self._outlets_upto = self.store.outlets(after_id=self._outlets_upto)
-        if names - self._outlet_names or self._outlet_index is None:
-            self._outlet_names |= names
-            self._outlet_index = outlet_index(sorted(self._outlet_names))
-        return self._outlet_index
+        return outlet_index(names, into=self._outlet_index)
