@@ -4,6 +4,7 @@ rebuilt or brought up to date and gives the same stories, and bounded caches cha
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from conftest import sql
 from crosscheck import Engine, sample_corpus_path
 from crosscheck.services import story_book
 from crosscheck.store import Store
-from crosscheck.services.story_book import index_directory, state_from_row, state_row
+from crosscheck.services.story_book import (PLACEMENT_INDEX_VERSION, index_directory, pack_state, state_from_row,
+                                            state_row, unpack_state)
 from crosscheck.stories import cluster
-from crosscheck.stories.cluster import StoryState
+from crosscheck.stories.cluster import MemberTime, StoryState
 from crosscheck.stories.features import ArticleFeatures
 from crosscheck.stories.provenance import (NEAR_DUPLICATE_THRESHOLD, NUM_PERM, lsh_buckets,
                                            signature_from_bytes)
@@ -188,6 +190,55 @@ def test_a_store_from_before_the_states_gets_them_and_the_same_stories(db_path, 
     assert live == len(control)
     buckets = sql(db_path, "SELECT count(DISTINCT article_id) FROM minhash_buckets")[0][0]
     assert buckets == sum(len(members) for members in control.values())
+
+
+def test_a_store_of_json_states_is_upgraded_and_gives_the_same_stories(db_path, control):
+    """A store of schema 9 kept its states as JSON text; opened by this version it gets packed
+    states, rebuilt from its features, and places as a store that always had them."""
+    def to_schema_nine(i, store):
+        if i == 0:
+            store.close()
+            rows = sql(db_path, "SELECT story_id, vector_sum, data FROM story_state WHERE size > 0")
+            old = []
+            for story_id, vector_sum, data in rows:
+                state = unpack_state(story_id, np.frombuffer(vector_sum, np.float32), bytes(data))
+                old.append({"story_id": story_id, "size": len(state.members), "vector_sum": vector_sum,
+                            "data": json.dumps({"members": list(state.members), "sums": state.sums, "times": [
+                                [sorted(t.years), t.day, [list(span) for span in t.event]] for t in state.times]})})
+            sql(db_path, "DROP TABLE story_state")
+            blob = "BYTEA" if db_path.startswith("postgresql") else "BLOB"
+            sql(db_path, "CREATE TABLE story_state (story_id INTEGER PRIMARY KEY, generation BIGINT NOT NULL, "
+                         f"size INTEGER NOT NULL, vector_sum {blob}, data TEXT)")
+            for row in old:
+                sql(db_path, "INSERT INTO story_state VALUES (:story_id, 0, :size, :vector_sum, :data)", row)
+            sql(db_path, "UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+            sql(db_path, "UPDATE meta SET value = '2:' || substr(value, 3) WHERE key = 'placement_index'")
+        else:
+            store.close()
+
+    stories, opened = _ingest_in_parts(db_path, to_schema_nine)
+    assert stories == control
+    assert opened[1]["rebuilt"] is True  # the upgraded store's states and index were made afresh
+    with Store(db_path) as store:
+        assert store.schema_version() >= 10
+        assert store.meta_value("placement_index").startswith(f"{PLACEMENT_INDEX_VERSION}:")
+    (story_id, vector_sum, data), = sql(db_path, "SELECT story_id, vector_sum, data FROM story_state "
+                                                 "WHERE size > 0 LIMIT 1")
+    assert unpack_state(story_id, np.frombuffer(vector_sum, np.float32), bytes(data)).members
+
+
+def test_a_packed_state_keeps_members_without_dates_or_sums():
+    bare = StoryState(story_id=3, members=(5, 9), vector_sum=np.ones(4, np.float32),
+                      sums={"entities": {}, "numbers": {"": 1.0, "42": 2.5}}, keys=None,
+                      times=(MemberTime(frozenset(), None, ()), MemberTime(frozenset({2024, 1999}), 739000,
+                                                                           ((739000, 739001), (738990, 738990)))))
+    back = unpack_state(3, bare.vector_sum, pack_state(bare))
+    assert (back.members, back.sums, back.times) == (bare.members, bare.sums, bare.times)
+    with pytest.raises(ValueError, match="NUL"):
+        pack_state(StoryState(story_id=3, members=(5,), vector_sum=bare.vector_sum,
+                              sums={"entities": {"a\x00b": 1.0}}, keys=None, times=bare.times[:1]))
+    with pytest.raises(ValueError, match="story 3"):
+        unpack_state(3, bare.vector_sum, b'{"members": [5]}')
 
 
 def test_cached_postings_match_the_store_after_placing(db_path):

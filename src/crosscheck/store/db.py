@@ -531,7 +531,7 @@ class Store:
                                      .where(article_features.c.article_id.in_(mates),
                                             article_features.c.minhash.is_not(None))).all())
 
-    def story_states(self, story_ids: Iterable[int]) -> dict[int, tuple[bytes, str]]:
+    def story_states(self, story_ids: Iterable[int]) -> dict[int, tuple[bytes, bytes]]:
         """Live stories' stored states: (vector_sum, data)."""
         found = {}
         with self.engine.connect() as conn:

@@ -102,7 +102,7 @@ story_state = Table(
     Column("generation", BigInteger, nullable=False),
     Column("size", Integer, nullable=False),
     Column("vector_sum", LargeBinary),  # float32
-    Column("data", Text),  # members, sparse sums, index keys, member times (JSON)
+    Column("data", LargeBinary),  # members, sparse sums, member times (packed: services.story_book)
     Index("ix_story_state_generation", "generation"),
 )
 
@@ -363,6 +363,16 @@ def _v8_follow_secrets(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE follows ADD COLUMN secret TEXT")
 
 
+def _v10_packed_states(conn: Connection) -> None:
+    """States are packed bytes, no longer JSON text. They are derived from the stored articles'
+    features, and a store of the older layout has them rebuilt when placement opens it, so the
+    table is made afresh (with its postings, which are rebuilt with it) rather than converted."""
+    for table in (story_keys, story_state):
+        table.drop(conn, checkfirst=True)
+    metadata.create_all(conn, tables=[story_state, story_keys])
+    conn.execute(meta.delete().where(meta.c.key == "placement_index"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: metadata.create_all(conn, tables=[articles]),
     2: lambda conn: metadata.create_all(conn, tables=V2_TABLES),
@@ -374,6 +384,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: lambda conn: _v8_follow_secrets(conn),
     # filled from the stories and signatures already stored when placement first opens the store
     9: lambda conn: metadata.create_all(conn, tables=[story_state, story_keys, minhash_buckets]),
+    10: _v10_packed_states,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.
