@@ -395,7 +395,7 @@ def serve(
         raise typer.BadParameter("give an http(s) URL", param_hint="--public-url")
     try:
         application = create_app(db, create=False, max_body=max_body, public_url=public_url,
-                                 alert_interval=alert_interval)
+                                 alert_interval=alert_interval, settle_heap=True)
     except CrosscheckError as exc:
         _fail(str(exc), exc)
     out.print(f"crosscheck on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", highlight=False)

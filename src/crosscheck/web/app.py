@@ -27,6 +27,7 @@ from ..errors import CrosscheckError, http_status
 from ..read.format import plural, readable_span, readable_time, verdict_line
 from ..records import VERDICTS, plain
 from .alerter import Alerter
+from .heap import HeapSettler
 from .discussion import Discussion
 from .follows import follows_router, story_follows
 from .guard import DEFAULT_MAX_BODY, Guard, Id, Offset
@@ -59,7 +60,7 @@ class Correction(BaseModel):
 def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
                discussion: DiscussionSettings | None = None, allow_private_webhooks: bool = False,
                create: bool = True, max_body: int = DEFAULT_MAX_BODY, public_url: str | None = None,
-               alert_interval: float = 0.0) -> FastAPI:
+               alert_interval: float = 0.0, settle_heap: bool = False) -> FastAPI:
     """The app over the store `db` (`create=False`: only an existing store, NotFound otherwise).
 
     secure_cookies: True marks the session and CSRF cookies Secure, False never (tests, plain
@@ -73,23 +74,35 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     it instead of the request's Host header, and an https one makes cookies Secure and turns
     on HSTS. `alert_interval`: seconds between the server's own alert rounds (checking follows
     and delivering what is due) while it runs; 0 leaves alerts to `ingest`, `watch` and `alerts`.
+    `settle_heap` (a long-running server, as `crosscheck serve` runs it): build the home page's
+    story list at start, before the first reader asks, and keep what the server holds out of
+    the garbage collector's full walks (see heap.py), so that pauses do not grow with the store.
     """
     site = Site(db, create=create)
     alerter = Alerter(site, alert_interval)
 
+    settler = HeapSettler() if settle_heap else None
+
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        if settler is not None:
+            site("story_list", limit=10)
+            site("story_list", order="latest", limit=10)
+            settler.start()
         alerter.start()
         try:
             yield
         finally:
             alerter.stop()
+            if settler is not None:
+                settler.stop()
 
     app = FastAPI(title="crosscheck", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url=f"{API}/openapi.json",
                   description="Stories, briefings, cross-checked claims and timelines from many outlets.")
     app.state.site = site
     app.state.alerter = alerter
+    app.state.settler = settler
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
     templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line)
