@@ -93,7 +93,7 @@ def pack_state(state: StoryState) -> bytes:
 def unpack_state(story_id: int, vector_sum: np.ndarray, packed: bytes) -> StoryState:
     if not packed.startswith(_PACKED_MAGIC):
         raise ValueError(f"story {story_id}: its stored state is not a packed state")
-    sections: dict[str, bytes] = {}
+    sections: dict[str, memoryview] = {}
     view, at = memoryview(packed), len(_PACKED_MAGIC)
     while at < len(packed):
         name_length, length = _SECTION.unpack_from(packed, at)
