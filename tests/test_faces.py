@@ -175,3 +175,26 @@ def test_only_an_admin_corrects_an_article_over_the_web(stores):
     page = editor.get("/articles/1").text
     assert 'action="/articles/1/correct"' in page and "Kesh Standard" in page
     assert 'action="/articles/1/correct"' not in reader.get("/articles/1").text
+
+
+def test_first_and_last_are_in_time_order_across_time_zones():
+    """A story's span and its outlets' order compare instants, not ISO strings: 10:00 in Seoul
+    (01:00 UTC) came before 05:00 UTC, and an offset-less time is read as UTC."""
+    from datetime import datetime, timedelta, timezone
+
+    from crosscheck.brief.coverage import coverage
+    from crosscheck.read.queries import summarize_story
+    from crosscheck.records import Article
+
+    seoul = Article(text="a", title="Treaty ratified", outlet="Seoul Daily", id=1, published_has_time=True,
+                    published=datetime(2026, 7, 22, 10, 0, tzinfo=timezone(timedelta(hours=9))))
+    london = Article(text="b", title="Treaty ratified", outlet="London Wire", id=2, published_has_time=True,
+                     published=datetime(2026, 7, 22, 5, 0, tzinfo=timezone.utc))
+    plain = Article(text="c", title="Treaty ratified", outlet="Plain Post", id=3, published_has_time=True,
+                    published=datetime(2026, 7, 22, 3, 0))
+    undated = Article(text="d", title="Treaty ratified", outlet="Aardvark News", id=4)
+    summary = summarize_story(9, [london, undated, plain, seoul])
+    assert (summary.first, summary.last) == (seoul.published_iso(), london.published_iso())
+    covered = coverage({a.id: a for a in (london, undated, plain, seoul)}, [], [], {})
+    assert [o.outlet for o in covered.outlets] == ["Seoul Daily", "Plain Post", "London Wire", "Aardvark News"]
+    assert [a["id"] for a in covered.articles] == [1, 3, 2, 4]

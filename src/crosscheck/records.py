@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
+
+_LATEST = datetime.max.replace(tzinfo=UTC)  # where undated articles sort
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,15 @@ class Article:
         if self.published_has_time:
             return self.published.isoformat()
         return self.published.date().isoformat()
+
+    def publication_order(self) -> tuple:
+        """A sort key: the earliest published first, undated last, then by id. ISO strings do not
+        sort in time order across offsets ("10:00+09:00" is before "05:00+00:00"), so times
+        are compared in UTC; a time without an offset is taken as UTC."""
+        if self.published is None:
+            return (True, _LATEST, self.id or 0)
+        value = self.published
+        return (False, value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC), self.id or 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,12 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     outlets = []
     for items in by_outlet.values():
         outlet = source_label(min(items, key=lambda a: a.id))
-        dated = sorted(a.published_iso() for a in items if a.published)
-        outlets.append(OutletCoverage(outlet=outlet, articles=len(items), first=dated[0] if dated else None,
-                                      last=dated[-1] if dated else None,
-                                      article_ids=tuple(sorted(a.id for a in items))))
-    outlets.sort(key=lambda o: (o.first or "9999", o.outlet))
+        dated = sorted((a for a in items if a.published), key=Article.publication_order)
+        first = dated[0] if dated else min(items, key=lambda a: a.id)
+        outlets.append((first.publication_order()[:2], outlet, OutletCoverage(
+            outlet=outlet, articles=len(items), first=dated[0].published_iso() if dated else None,
+            last=dated[-1].published_iso() if dated else None, article_ids=tuple(sorted(a.id for a in items)))))
+    outlets.sort(key=lambda row: row[:2])
 
     pairs: dict[tuple[int, int], list[SentenceReuse]] = defaultdict(list)
     for r in reuse:
@@ -36,6 +37,6 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     independent = tuple(sorted(a for a in articles if a not in derivative))
     listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": safe_url(a.url),
                      "published": a.published_iso()}
-                    for a in sorted(articles.values(), key=lambda a: (a.published_iso() or "9999", a.id)))
-    return Coverage(outlets=tuple(outlets), rewrites=tuple(rewrites), most_cited=tuple(cited.most_common(10)),
+                    for a in sorted(articles.values(), key=Article.publication_order))
+    return Coverage(outlets=tuple(row[2] for row in outlets), rewrites=tuple(rewrites), most_cited=tuple(cited.most_common(10)),
                     independent=independent, derivative=derivative, articles=listing)

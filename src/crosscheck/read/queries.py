@@ -43,11 +43,11 @@ def representative_title(members: list[Article]) -> str:
 
 
 def summarize_story(story_id: int, members: list[Article]) -> StorySummary:
-    dated = sorted(a.published_iso() for a in members if a.published)
+    dated = sorted((a for a in members if a.published), key=Article.publication_order)
     outlets = {source_key(a): source_label(a) for a in members}
     return StorySummary(id=story_id, title=representative_title(members), articles=len(members),
-                        outlets=tuple(sorted(outlets.values())), first=dated[0] if dated else None,
-                        last=dated[-1] if dated else None)
+                        outlets=tuple(sorted(outlets.values())), first=dated[0].published_iso() if dated else None,
+                        last=dated[-1].published_iso() if dated else None)
 
 
 def article_row(article: Article) -> ArticleRow:
@@ -157,7 +157,7 @@ class Queries:
             return None
         members = self.store.story_members(resolved)
         articles = self.store.articles_by_id(members)
-        ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published_iso() or "", a.id))
+        ordered = sorted(articles.values(), key=Article.publication_order)
         analyses = self.store.analyses_by_id(members)
         reuse_counts: dict[tuple[int, int], dict[str, int]] = {}
         for article_id, source_id, kind, count in self.store.reuse_counts_among(members):
@@ -287,8 +287,8 @@ class Queries:
         articles = self.store.article_heads([a for ms in memberships.values() for a in ms])
         rows: dict[str, dict] = {}
         for story_id, members in memberships.items():
-            dated = sorted((articles[m].published_iso() or "9999", m) for m in members if m in articles)
-            first = source_key(articles[dated[0][1]]) if dated and dated[0][0] != "9999" else None
+            dated = sorted((articles[m] for m in members if m in articles), key=Article.publication_order)
+            first = source_key(dated[0]) if dated and dated[0].published else None
             for m in members:
                 key = source_key(articles[m])
                 row = rows.setdefault(key, {"outlet": source_label(articles[m]), "articles": 0, "stories": set(),
