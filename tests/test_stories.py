@@ -178,3 +178,30 @@ def test_an_article_keeps_only_its_closest_near_duplicates(db_path, tmp_path):
         near = [(other, sim) for article, other, sim in engine.store.near_duplicates_among([last]) if article == last]
     assert len(near) == NEAR_DUPLICATE_LIMIT  # fifteen earlier copies are near; the closest ten are kept
     assert {other for other, _ in near} == {ids[f"copy{i}"] for i in range(5, 5 + NEAR_DUPLICATE_LIMIT)}
+
+
+def test_a_near_duplicate_in_another_story_is_not_compared_for_reuse(tmp_path):
+    """Reuse is read within a story, so placing an article compares it with its story's members
+    only: the same warehouse-fire text five years apart is a near-duplicate, but another
+    event, and its sentences are not matched against the earlier one's."""
+    body = ("A fire destroyed a grain warehouse on the edge of Ostermark late on Tuesday night. "
+            "Forty firefighters fought the blaze for six hours before it was under control. "
+            "No one was hurt, but about 900 tonnes of grain were lost, the owner told reporters. "
+            "The cause of the fire is not yet known, and the county fire service has opened an inquiry. "
+            "Neighbours said the smoke could be seen from the motorway for most of the night.")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, day, outlet, crew in (("first", "2019-03-12", "Ostermark Echo", "Forty"),
+                                    ("again", "2024-10-08", "Vellin Daily", "Forty-two")):
+        (folder / f"{name}.jsonl").write_text(json.dumps({
+            "id": name, "title": "Fire destroys warehouse in Ostermark", "outlet": outlet,
+            "published": f"{day}T09:00:00+00:00", "text": body.replace("Forty", crew)}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "fires.db")
+    with Engine(db) as engine:
+        assert engine.ingest([folder / "first.jsonl"]).ok and engine.ingest([folder / "again.jsonl"]).ok
+        first, again = sorted(a.id for a in engine.store.iter_articles())
+        stories = engine.store.story_of([first, again])
+        assert stories[first] != stories[again]  # five years apart: two events
+        assert engine.store.near_duplicates_among([first, again])  # the texts are near-duplicates
+        assert not engine.store.compared_among({(first, again)})
+        assert not engine.store.reuse_among([first, again])
