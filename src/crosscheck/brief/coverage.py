@@ -38,5 +38,6 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": safe_url(a.url),
                      "published": a.published_iso()}
                     for a in sorted(articles.values(), key=Article.publication_order))
-    return Coverage(outlets=tuple(row[2] for row in outlets), rewrites=tuple(rewrites), most_cited=tuple(cited.most_common(10)),
-                    independent=independent, derivative=derivative, articles=listing)
+    return Coverage(outlets=tuple(row[2] for row in outlets), rewrites=tuple(rewrites),
+                    most_cited=tuple(cited.most_common(10)), independent=independent, derivative=derivative,
+                    articles=listing)
