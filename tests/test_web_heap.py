@@ -67,4 +67,4 @@ def test_the_settler_freezes_what_survives_and_frees_garbage_cycles(unfrozen):
         assert settler.settled >= 3  # settles again while the server runs
     finally:
         settler.stop()
-    assert settler._thread is None
+    assert not settler.running

@@ -11,17 +11,20 @@ reference to it goes; only a frozen reference cycle stays, which the caches' rec
 from __future__ import annotations
 
 import gc
-import threading
+
+from .periodic import Periodic
 
 SETTLE_EVERY_S = 600.0  # what a running server has built up since is frozen too
 
 
 class HeapSettler:
     def __init__(self, every_s: float = SETTLE_EVERY_S):
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.settled = 0
+        self._rounds = Periodic("crosscheck-heap", every_s, self.settle)
+
+    @property
+    def running(self) -> bool:
+        return self._rounds.running
 
     def settle(self) -> None:
         """Collect what is garbage now, and freeze what survives."""
@@ -32,17 +35,7 @@ class HeapSettler:
     def start(self) -> None:
         """Settle now (call once the caches to keep are built), then every `every_s` seconds."""
         self.settle()
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="crosscheck-heap", daemon=True)
-            self._thread.start()
+        self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every_s):
-            self.settle()
+        self._rounds.stop()
