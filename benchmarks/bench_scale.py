@@ -341,15 +341,13 @@ def growth(backend: str, sizes: str, probe: int, keep: Path | None, source: str 
 
 
 def _least(runs: list[dict]) -> dict:
-    """One size's figures over its rounds: each time and memory figure the least of them."""
+    """One size's figures over its rounds: each time and memory figure the least of them (the
+    recall, measured in the first round only, comes with that round's figures)."""
     least = dict(runs[0], rounds=len(runs))
     for key in ("first_placed_s", "warm_up_s", "per_article_ms", "per_article_cpu_ms", "peak_rss_mb"):
         least[key] = min(r[key] for r in runs)
     least["pages"] = {key: min(r["pages"][key] for r in runs) if key.endswith(("_ms", "_s")) else value
                       for key, value in runs[0]["pages"].items()}
-    least["recall"] = next((r["recall"] for r in runs if "recall" in r), None)
-    if least["recall"] is None:
-        del least["recall"]
     return least
 
 

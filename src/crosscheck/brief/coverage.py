@@ -19,8 +19,9 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     for items in by_outlet.values():
         outlet = source_label(min(items, key=lambda a: a.id))
         dated = sorted((a for a in items if a.published), key=Article.publication_order)
-        first = dated[0] if dated else min(items, key=lambda a: a.id)
-        outlets.append((first.publication_order()[:2], outlet, OutletCoverage(
+        # by first report, then name (an undated outlet last)
+        when = dated[0].publication_order()[:2] if dated else (True,)
+        outlets.append((when, outlet, OutletCoverage(
             outlet=outlet, articles=len(items), first=dated[0].published_iso() if dated else None,
             last=dated[-1].published_iso() if dated else None, article_ids=tuple(sorted(a.id for a in items)))))
     outlets.sort(key=lambda row: row[:2])
