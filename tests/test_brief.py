@@ -141,7 +141,7 @@ def test_cli_brief_formats(sample_db, tmp_path):
     for heading in ("## Key points", "## Summary", "## Disagreements", "## Timeline", "## Coverage"):
         assert heading in markdown.stdout
     data = json.loads(run_cli("brief", story, "--db", sample_db, "--format", "json").stdout)
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert {"headline", "key_points", "summary", "disagreements", "timeline", "background", "coverage"} <= set(data)
     assert all({"text", "source_text", "article_id", "outlet", "url"} <= set(s) for s in data["summary"])
     page = tmp_path / "brief.html"

@@ -23,7 +23,8 @@ from .engine import Engine, sample_corpus_path
 from .errors import CrosscheckError, exit_code
 from .ingest import InputError
 from .ingest.decode import DEFAULT_MAX_BYTES
-from .read.format import claims_csv, plural, readable_span, readable_time, rows_csv, verdict_line
+from .read.format import (claims_csv, contribution_line, plural, readable_lag, readable_span, readable_time, rows_csv,
+                          verdict_line)
 from .read.models import shown_groups
 from .records import IngestReport
 
@@ -258,6 +259,24 @@ def _print_story(d) -> None:
         out.print("[bold]Citations[/bold]")
         for c in cited:
             out.print(f"  {titles.get(c['article_id'])} cites {c['source']}", highlight=False)
+    _print_pickup(d, titles)
+
+
+def _print_pickup(d, titles: dict[int, str]) -> None:
+    first = d.first_report
+    out.print("[bold]First report[/bold]: " + (escape(f"#{first.article_id} {first.outlet}, "
+                                                      f"{readable_time(first.published)}") if first else
+                                             "not known (no dated article, or a bare date on the first day)"),
+              highlight=False)
+    for p in d.pickup:
+        how = " and ".join(x for x in (f"reuses {plural(p.sentences, 'sentence')} ({p.verbatim} verbatim)"
+                                       if p.sentences else "", "credits it" if p.credits else "") if x)
+        lag = f", {readable_lag(p.lag_minutes)} later" if p.lag_minutes is not None else ""
+        out.print(escape(f"  {titles.get(p.article_id)} took from {titles.get(p.source_id)}: {how}{lag}"),
+                  highlight=False)
+    out.print("[bold]What each article adds[/bold]")
+    for c in d.contributions:
+        out.print(escape(f"  {titles.get(c.article_id)}: {contribution_line(c)}"), highlight=False)
 
 
 def _cross_check(db: str | None, story_id: int):
@@ -657,10 +676,7 @@ def article(
     if view is None:
         _fail(f"no article {article_id}")
     if as_json:
-        payload = {"id": view.id, "outlet": view.outlet, "stored_outlet": view.stored_outlet, "title": view.title,
-                   "author": view.author, "url": view.url, "published": view.published, "story_id": view.story_id,
-                   "text": view.text}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(view.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
     out.print(f"[bold]#{view.id} {escape(view.title or '(untitled)')}[/bold]")
     story_note = f" · story {view.story_id}" if view.story_id is not None else ""

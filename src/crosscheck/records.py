@@ -318,6 +318,61 @@ class OutletCoverage:
     first: str | None
     last: str | None
     article_ids: tuple[int, ...]
+    # how long after the story's first report this outlet's first article came (its time to
+    # pick the story up); None when either is undated, 0 for the first reporter
+    lag_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstReport:
+    """The story's earliest dated article."""
+
+    article_id: int
+    outlet: str
+    published: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pickup:
+    """One article taking from an earlier one of its story: reusing its sentences (two or more,
+    or one verbatim), crediting its outlet, or both."""
+
+    article_id: int
+    outlet: str
+    source_id: int
+    source_outlet: str
+    sentences: int  # sentences reused from the source; 0 when it only credits it
+    verbatim: int
+    credits: bool  # the article names the source's outlet ("according to Meridian Wire")
+    lag_minutes: int | None  # None when either is undated
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """A sentence of an article that no other article of its story says (nor copies)."""
+
+    sentence: int  # its index in the article
+    text: str
+    figures: tuple[str, ...]  # figures it states that no other article of the story states
+    sources: tuple[str, ...]  # whom it credits ("according to X", "X said"); empty: names no source
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one article adds to its story, and how much of it is taken from earlier articles."""
+
+    article_id: int
+    outlet: str
+    sentences: int  # its sentences of substance (MIN_WORDS words or more)
+    reused: int  # of those, how many reuse a sentence of an earlier article of the story
+    reused_from: tuple[tuple[int, str, int], ...]  # (source article, its outlet, sentences reused)
+    additions: tuple[Addition, ...]
+    derivative: bool  # mostly reused, and adds no figure of its own
+    unsourced: bool  # adds a figure found nowhere else in the story, naming no source for it
+
+    @property
+    def unsourced_additions(self) -> tuple[Addition, ...]:
+        return tuple(a for a in self.additions if a.figures and not a.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,8 +416,11 @@ class Coverage:
     rewrites: tuple[Rewrite, ...]
     most_cited: tuple[tuple[str, int], ...]  # (outlet, articles citing it)
     independent: tuple[int, ...]  # article ids
-    derivative: tuple[int, ...]
+    dependent: tuple[int, ...]  # articles that rewrite or credit another of the story: not independent
     articles: tuple[dict, ...]  # id, outlet, title, url, published
+    first_report: FirstReport | None = None
+    pickup: tuple[Pickup, ...] = ()  # in the order the taking articles were published
+    contributions: tuple[Contribution, ...] = ()  # one per article, in publication order
 
 
 @dataclass(frozen=True, slots=True)

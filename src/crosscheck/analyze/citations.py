@@ -95,3 +95,45 @@ def _citation(raw, match, sentence, start, end, known) -> Citation | None:
     return Citation(sentence=sentence.index, start=sentence.start + match.start() + lead,
                     end=sentence.start + phrase_end, text=phrase.strip(), source=source,
                     kind="outlet" if is_outlet else "other")
+
+
+# Who a sentence quotes: "the Veyrland Coast Guard said", "Zelenskyy, on recent note, disclosed",
+# "said Commander Aldo Brennick", "officials told reporters". A figure given this way names
+# its source even when no outlet is credited; "it is believed", "reports indicate" name none.
+_SPEECH = (r"(?:said|says|told|tells|stated|states|announced|announces|disclosed|discloses|confirmed|confirms|"
+           r"reported|reports|estimated|estimates|added|adds|claimed|claims|warned|warns|wrote|writes|noted|"
+           r"explained|insisted|acknowledged|admitted|testified|estimated)")
+_COLLECTIVE_SPEAKERS = (r"(?i:(?:the\s+|a\s+)?(?:[a-z]+\s+)?(?:company|ministry|government|council|agency|army|"
+                        r"military|police|court|authorities|officials?|spokes(?:man|woman|person)|witnesses|"
+                        r"experts|analysts|residents|survivors|rescuers|investigators|prosecutors|doctors|hospital|"
+                        r"guard|service|department|office|board|commission|firefighters|officers|operator|union))")
+_SPEAKER = re.compile(
+    rf"(?P<who>\b[A-Z][\w'’.-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]+)*|\b(?:he|she|they)\b|{_COLLECTIVE_SPEAKERS})"
+    rf"(?:,[^,]{{1,60}},)?\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?{_SPEECH}\b")
+_SAID_BY = re.compile(rf"\b{_SPEECH}\s+(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*)")
+_ACCORDING_TO = re.compile(r"(?i:\baccording to)\s+(?P<who>[^,.;:()]{3,80})")
+# "assessments by the Institute for the Study of War": who, not the kind of evidence
+_EVIDENCE_BY = re.compile(r"^(?i:(?:an?\s+|the\s+)?(?:analysis|analyses|assessments?|projections?|reports?|"
+                          r"reporting|estimates?|figures|data|findings|calculations|a statement)\s+(?:by|from|of)\s+)")
+_NOT_SPEAKERS = {"it", "this", "that", "there", "what", "which", "who"}
+
+
+def named_sources(text: str, known_outlets: Mapping[str, str] | Iterable[str] = ()) -> tuple[str, ...]:
+    """Whom one sentence gives as the source of what it says: its citations, and who it quotes
+    as saying it. Empty when it names none."""
+    sentence = Sentence(index=0, start=0, end=len(text), text=text, paragraph=0)
+    found = [c.source for c in extract_citations(text, [sentence], known_outlets)]
+    for pattern in (_SPEAKER, _SAID_BY, _ACCORDING_TO):
+        for match in pattern.finditer(text):
+            who = _EVIDENCE_BY.sub("", match.group("who").strip().rstrip(".!?\"”'’"))
+            who = re.sub(r"^(?i:the|a)\s+", "", who)
+            if who.lower() in _NOT_SPEAKERS or any(_overlaps(who, name) for name in found):
+                continue
+            found.append(who)
+    return tuple(dict.fromkeys(found))
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """One name within the other ("Yonhap", "Yonhap News Agency"): the same source named twice."""
+    a, b = a.casefold(), b.casefold()
+    return a in b or b in a

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..records import Article, Briefing, ClaimGroup, SentenceReuse, TimelineEvent, VerdictCounts
+from .contributions import contributions
 from .coverage import coverage
 from .keypoints import background, disagreements, key_points
-from .summarize import clean_for_display, story_sentences, summarize, to_brief_sentence
+from .summarize import clean_for_display, source_of, story_sentences, summarize, to_brief_sentence
 
 DEFAULT_WORDS = 120
 TOP_EVENTS = 8
@@ -45,7 +46,8 @@ def build_briefing(story_id: int, headline: str, articles: Mapping[int, Article]
         disagreements=tuple(disagreements(groups)),
         timeline=top_events,
         background=tuple(background(timeline, items, articles)),
-        coverage=coverage(articles, reuse, citations, derived_from),
+        coverage=coverage(articles, reuse, citations, derived_from,
+                          contributions(articles, items, groups, reuse, {source_of(a) for a in articles.values()})),
         verdicts=VerdictCounts.of(groups),
     )
 

@@ -9,7 +9,7 @@ from html import escape
 from ..links import safe_url
 from ..records import BriefSentence, Briefing, TimelineEvent, plain
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2  # 2: coverage.dependent (was derivative), first report, pickup, contributions
 
 
 def to_json(briefing: Briefing) -> str:
@@ -74,7 +74,8 @@ def to_markdown(b: Briefing) -> str:
     c = b.coverage
     lines += ["", "## Coverage", "", "| outlet | articles | first | last |", "|---|---|---|---|"]
     lines += [f"| {_md(o.outlet)} | {o.articles} | {o.first or '—'} | {o.last or '—'} |" for o in c.outlets]
-    lines += ["", f"{len(c.independent)} independent and {len(c.derivative)} derivative articles."]
+    lines += ["", f"{len(c.independent)} independent and {len(c.dependent)} dependent articles "
+              "(rewriting or crediting another here)."]
     if c.rewrites:
         lines += ["", "Reuse:"]
         lines += [f"- #{r.article_id} {_md(r.outlet)} reuses {r.sentences} sentences of #{r.source_id} "
@@ -253,7 +254,8 @@ def to_html(b: Briefing) -> str:
     out.append("<table><tr><th>outlet</th><th>articles</th><th>first</th><th>last</th></tr>")
     out += [f"<tr><td>{escape(o.outlet)}</td><td>{o.articles}</td><td>{escape(o.first or '—')}</td>"
             f"<td>{escape(o.last or '—')}</td></tr>" for o in c.outlets]
-    out.append(f"</table><p>{len(c.independent)} independent and {len(c.derivative)} derivative articles.</p>")
+    out.append(f"</table><p>{len(c.independent)} independent and {len(c.dependent)} dependent articles "
+               "(rewriting or crediting another here).</p>")
     if c.rewrites:
         out.append("<ul>" + "".join(
             f"<li>#{r.article_id} {escape(r.outlet or '')} reuses {r.sentences} sentences of #{r.source_id} "

@@ -36,6 +36,29 @@ def readable_span(first: str | None, last: str | None) -> str:
     return f"{readable_time(first)} to {readable_time(last)}"
 
 
+def readable_lag(minutes: int | None) -> str:
+    """How long after: "83 min", "2 h 05 min", "3 d 4 h"; "" when not known."""
+    if minutes is None:
+        return ""
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} d {minutes % 1440 // 60} h"
+
+
+def contribution_line(c) -> str:
+    """One article's contribution as a line: its reuse, additions and flags."""
+    flags = [name for name, on in (("derivative", c.derivative), ("unsourced additions", c.unsourced)) if on]
+    reused = f"{c.reused} of {c.sentences} sentences reused" if c.sentences else "no sentences of substance"
+    if c.reused_from:
+        reused += " from " + ", ".join(f"#{source} {outlet} ({n})" for source, outlet, n in c.reused_from)
+    figures = sum(len(a.figures) for a in c.additions)
+    with_figures = f", with {plural(figures, 'figure')}" if figures else ""
+    flagged = "; " + ", ".join(flags).upper() if flags else ""
+    return f"{reused}; adds {plural(len(c.additions), 'sentence')} found nowhere else{with_figures}{flagged}"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """"1 article", "2 articles"; "1 story", "3 stories" (`many` for an irregular plural)."""
     return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import Briefing, ClaimGroup, TimelineEvent, VerdictCounts, plain
+from ..records import Briefing, ClaimGroup, Contribution, FirstReport, Pickup, TimelineEvent, VerdictCounts, plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,10 @@ class StoryDetail:
     near_duplicates: tuple[dict, ...]
     citations: tuple[dict, ...]
     moved_out: tuple[dict, ...]
+    # from the story's briefing (brief.coverage): one computation for every face
+    first_report: FirstReport | None = None
+    pickup: tuple[Pickup, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
 
     @property
     def id(self) -> int:
@@ -101,7 +105,8 @@ class StoryDetail:
                 "articles_detail": plain(self.articles_detail),
                 "entities": list(self.entities), "dates": list(self.dates), "reuse": list(self.reuse),
                 "near_duplicates": list(self.near_duplicates), "citations": list(self.citations),
-                "moved_out": list(self.moved_out)}
+                "moved_out": list(self.moved_out), "first_report": plain(self.first_report),
+                "pickup": plain(self.pickup), "contributions": [contribution_json(c) for c in self.contributions]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,7 @@ class StoryPage:
     reuse: tuple[dict, ...]  # with the two articles' rows
     citations: tuple[dict, ...]
     independent: tuple[ArticleRow, ...]
-    derivative: tuple[ArticleRow, ...]
+    dependent: tuple[ArticleRow, ...]
     entities: tuple[dict, ...]
 
     @property
@@ -147,6 +152,19 @@ class ArticleView:
     story_id: int | None
     paragraphs: tuple[tuple[ArticleSentenceView, ...], ...]
     text: str
+    contribution: Contribution | None = None  # what it adds to its story; None outside a story
+
+    def to_json(self) -> dict[str, Any]:
+        """What the CLI's `article --json` and the API give for an article."""
+        return {"id": self.id, "outlet": self.outlet, "stored_outlet": self.stored_outlet, "url": self.url,
+                "title": self.title, "author": self.author, "published": self.published, "story_id": self.story_id,
+                "text": self.text,
+                "contribution": contribution_json(self.contribution) if self.contribution else None}
+
+
+def contribution_json(c: Contribution) -> dict[str, Any]:
+    """A contribution with the additions that carry its unsourced flag named."""
+    return {**plain(c), "unsourced_additions": [a.sentence for a in c.unsourced_additions]}
 
 
 @dataclass(frozen=True, slots=True)

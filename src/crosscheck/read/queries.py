@@ -170,6 +170,7 @@ class Queries:
                     dates.append({"article_id": article.id, "text": d.text, "date": d.value.isoformat(),
                                   "granularity": d.granularity, "relative": d.relative, "inferred": d.inferred})
         checked = self.results.cross_check(resolved)
+        briefing = self.results.briefing(resolved)
         return StoryDetail(
             summary=summarize_story(resolved, ordered), requested_id=story_id,
             verdicts=VerdictCounts.of(checked[1]) if checked else VerdictCounts(),
@@ -185,6 +186,9 @@ class Queries:
                             for a, s, k, n in self.store.citations_of(members)),
             # where articles that once were here went: the story split, or they fit another better
             moved_out=tuple({"story_id": to, "articles": ids} for to, ids in self.store.moved_out(resolved).items()),
+            first_report=briefing.coverage.first_report if briefing else None,
+            pickup=briefing.coverage.pickup if briefing else (),
+            contributions=briefing.coverage.contributions if briefing else (),
         ), checked
 
     def story_page(self, story_id: int) -> StoryPage | None:
@@ -209,7 +213,7 @@ class Queries:
         detail, (_, groups, timeline) = found
         briefing = self.results.briefing(detail.id)
         rows = {a.id: a for a in detail.articles_detail}
-        derivative = set(briefing.coverage.derivative)
+        dependent = set(briefing.coverage.dependent)
         figures, statements, hidden = shown_groups(groups)
         return StoryPage(
             detail=detail, briefing=briefing, groups=figures, statements=statements, hidden_statements=len(hidden),
@@ -218,8 +222,8 @@ class Queries:
                         for r in detail.reuse),
             citations=tuple({**c, "article": rows.get(c["article_id"])} for c in detail.citations
                             if c["kind"] == "outlet"),
-            independent=tuple(a for a in detail.articles_detail if a.id not in derivative),
-            derivative=tuple(a for a in detail.articles_detail if a.id in derivative),
+            independent=tuple(a for a in detail.articles_detail if a.id not in dependent),
+            dependent=tuple(a for a in detail.articles_detail if a.id in dependent),
             entities=tuple(e for e in detail.entities if e["articles"] > 1)[:20],
         )
 
@@ -233,6 +237,7 @@ class Queries:
         reused_by: dict[int, list[dict]] = defaultdict(list)  # sentence -> later articles reusing it
         reuses: dict[int, dict] = {}  # sentence -> the earlier sentence it reuses
         claim_sentences: dict[str, str] = {}  # sentence text -> verdict of a claim group it feeds
+        contribution = None
         if story_id is not None:
             members = self.store.story_members(story_id)
             others = self.store.article_heads(members)
@@ -249,6 +254,9 @@ class Queries:
                     for evidence in group.evidence:
                         if evidence.article_id == article_id:
                             claim_sentences[evidence.sentence] = group.verdict
+            briefing = self.results.briefing(story_id)
+            if briefing:
+                contribution = next((c for c in briefing.coverage.contributions if c.article_id == article_id), None)
         paragraphs: list[list[ArticleSentenceView]] = []
         for sentence in (analysis.sentences if analysis else ()):
             while len(paragraphs) <= sentence.paragraph:
@@ -259,7 +267,8 @@ class Queries:
         return ArticleView(id=article.id, title=article.title, outlet=source_label(article),
                            stored_outlet=article.outlet, author=article.author, url=safe_url(article.url),
                            published=article.published_iso(), story_id=story_id,
-                           paragraphs=tuple(tuple(p) for p in paragraphs if p), text=article.text)
+                           paragraphs=tuple(tuple(p) for p in paragraphs if p), text=article.text,
+                           contribution=contribution)
 
     def article_page(self, limit: int, offset: int) -> Page:
         rows = self.store.articles(limit=limit, offset=offset)

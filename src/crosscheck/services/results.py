@@ -13,18 +13,18 @@ from typing import Any
 import numpy as np
 
 from ..analyze import ANALYZER_VERSION
-from ..analyze.outlets import source_key, squash
 from ..brief import DEFAULT_WORDS, build_briefing
 from ..brief.render import to_json
 from ..claims import copies_of, cross_check
 from ..read.queries import representative_title
 from ..records import Article, Briefing, ClaimGroup, SentenceReuse, TimelineEvent
 from ..store import Store
+from ..stories.provenance import credited_sources, derived_sources
 from ..store.codec import briefing_from_json, crosscheck_from_json, crosscheck_to_json
 from .sentences import Sentences
 
 CLAIMS_VERSION = 13  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
-BRIEF_VERSION = 6  # bump when briefing selection or its JSON changes
+BRIEF_VERSION = 8  # bump when briefing selection or its JSON changes
 DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
 
 
@@ -118,34 +118,8 @@ class Results:
     def derived_from(self, members: list[int], articles: dict[int, Article],
                      reuse: list[SentenceReuse]) -> dict[int, set[int]]:
         """article -> the articles of its story it rewrites or cites (so is not independent of)."""
-        derived = self.cited(members, articles)
-        reused: dict[tuple[int, int], list[SentenceReuse]] = {}
-        for r in reuse:
-            reused.setdefault((r.article_id, r.source_id), []).append(r)
-        for (article_id, source_id), rows in reused.items():
-            # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
-            if len(rows) >= 2 or any(r.kind == "verbatim" for r in rows):
-                derived.setdefault(article_id, set()).add(source_id)
-        return derived
+        return derived_sources(self.cited(members, articles), reuse)
 
     def cited(self, members: list[int], articles: dict[int, Article]) -> dict[int, set[int]]:
         """article -> the earlier articles of its story from outlets it credits ("AP reported")."""
-        derived: dict[int, set[int]] = {}
-        by_outlet: dict[str, list[int]] = {}
-        for article in articles.values():
-            if article.outlet or article.url:
-                by_outlet.setdefault(source_key(article), []).append(article.id)
-        for article_id, source, kind, _ in self.store.citations_of(members):
-            if kind != "outlet":
-                continue
-            for cited in by_outlet.get(squash(source), []):
-                if cited != article_id and _not_later(articles[cited], articles[article_id]):
-                    derived.setdefault(article_id, set()).add(cited)
-        return derived
-
-
-def _not_later(cited: Article, citing: Article) -> bool:
-    """Whether `cited` could be the source of `citing`: not published after it."""
-    if cited.published is None or citing.published is None:
-        return True
-    return cited.published.replace(tzinfo=None) <= citing.published.replace(tzinfo=None)
+        return credited_sources(articles, self.store.citations_of(members))

@@ -6,9 +6,9 @@ import json
 from datetime import date
 
 from ..records import plain
-from ..records import (Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Coverage, DateMention, Disagreement,
-                       EntityMention, Evidence, OutletCoverage, Quantity, Rewrite, Sentence, TimelineEvent,
-                       VerdictCounts)
+from ..records import (Addition, Analysis, BriefSentence, Briefing, Citation, ClaimGroup, Contribution, Coverage,
+                       DateMention, Disagreement, EntityMention, Evidence, FirstReport, OutletCoverage, Pickup,
+                       Quantity, Rewrite, Sentence, TimelineEvent, VerdictCounts)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
@@ -71,6 +71,13 @@ def _brief_sentence(row: dict) -> BriefSentence:
     return BriefSentence(**{**row, "also": tuple(row["also"])})
 
 
+def _contribution(row: dict) -> Contribution:
+    return Contribution(**{**row, "reused_from": tuple(tuple(r) for r in row["reused_from"]),
+                           "additions": tuple(Addition(**{**a, "figures": tuple(a["figures"]),
+                                                          "sources": tuple(a["sources"])})
+                                              for a in row["additions"])})
+
+
 def briefing_from_json(data: str) -> Briefing:
     """Read back the JSON that brief.render.to_json writes."""
     raw = json.loads(data)
@@ -80,8 +87,11 @@ def briefing_from_json(data: str) -> Briefing:
         outlets=tuple(OutletCoverage(**{**o, "article_ids": tuple(o["article_ids"])}) for o in c["outlets"]),
         rewrites=tuple(Rewrite(**r) for r in c["rewrites"]),
         most_cited=tuple((name, n) for name, n in c["most_cited"]),
-        independent=tuple(c["independent"]), derivative=tuple(c["derivative"]),
-        articles=tuple(c["articles"]))
+        independent=tuple(c["independent"]), dependent=tuple(c["dependent"]),
+        articles=tuple(c["articles"]),
+        first_report=FirstReport(**c["first_report"]) if c.get("first_report") else None,
+        pickup=tuple(Pickup(**p) for p in c.get("pickup", ())),
+        contributions=tuple(_contribution(x) for x in c.get("contributions", ())))
     return Briefing(
         story_id=raw["story_id"], headline=raw["headline"], articles=raw["articles"], words=raw["words"],
         key_points=tuple(_brief_sentence(s) for s in raw["key_points"]),

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from ..analyze.outlets import source_key, squash
 from ..records import Article, SentenceReuse
 
 NUM_PERM = 128
@@ -190,3 +192,50 @@ def _jaccard(a: set, b: set) -> float:
 def article_sentences(article: Article, sentences: list[str], vectors: np.ndarray) -> ArticleSentences:
     return ArticleSentences(article_id=article.id, published=article.published, sentences=tuple(sentences),
                             vectors=vectors)
+
+
+def credited_sources(articles: Mapping[int, Article],
+                     citations: Iterable[tuple[int, str, str, int]]) -> dict[int, set[int]]:
+    """article -> the articles of its story, not published after it, from the outlets it
+    credits ("AP reported"). `citations`: (article, source, kind, mentions) as stored."""
+    credited: dict[int, set[int]] = {}
+    by_outlet: dict[str, list[int]] = {}
+    for article in articles.values():
+        if article.outlet or article.url:
+            by_outlet.setdefault(source_key(article), []).append(article.id)
+    for article_id, source, kind, _ in citations:
+        if kind != "outlet" or article_id not in articles:
+            continue
+        for cited in by_outlet.get(squash(source), []):
+            if cited != article_id and _not_later(articles[cited], articles[article_id]):
+                credited.setdefault(article_id, set()).add(cited)
+    return credited
+
+
+def derived_sources(credited: Mapping[int, set[int]], reuse: Iterable[SentenceReuse]) -> dict[int, set[int]]:
+    """article -> the articles of its story it rewrites or credits, so is not independent of:
+    those it credits, and those it reuses two sentences of, or one verbatim."""
+    derived = {article: set(sources) for article, sources in credited.items()}
+    reused: dict[tuple[int, int], list[SentenceReuse]] = {}
+    for r in reuse:
+        reused.setdefault((r.article_id, r.source_id), []).append(r)
+    for (article_id, source_id), rows in reused.items():
+        # one paraphrased sentence can be coincidence; two, or a verbatim copy, is reuse
+        if len(rows) >= 2 or any(r.kind == "verbatim" for r in rows):
+            derived.setdefault(article_id, set()).add(source_id)
+    return derived
+
+
+def _not_later(cited: Article, citing: Article) -> bool:
+    """Whether `cited` could be the source of `citing`: not published after it."""
+    if cited.published is None or citing.published is None:
+        return True
+    return cited.publication_order()[1] <= citing.publication_order()[1]
+
+
+def lag_minutes(earlier: Article, later: Article) -> int | None:
+    """Minutes from one article's publication to another's; None unless both give a time of day
+    (a bare date says nothing of minutes)."""
+    if not (earlier.published and later.published and earlier.published_has_time and later.published_has_time):
+        return None
+    return round((later.publication_order()[1] - earlier.publication_order()[1]).total_seconds() / 60)

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from ..errors import CrosscheckError, http_status
-from ..read.format import plural, readable_span, readable_time, verdict_line
+from ..read.format import contribution_line, plural, readable_lag, readable_span, readable_time, verdict_line
 from ..records import VERDICTS, plain
 from .alerter import Alerter
 from .heap import HeapSettler
@@ -105,7 +105,8 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     app.state.settler = settler
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
-    templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line)
+    templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line,
+                                 lag=readable_lag, contribution=contribution_line)
     settings = discussion or DiscussionSettings()
     https = bool(public_url and public_url.lower().startswith("https://"))
     if secure_cookies is not None:
@@ -194,7 +195,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get(f"{API}/articles/{{article_id}}", tags=["articles"], summary="One article with its text")
     def api_article(article_id: Id):
-        return _article_json(found(site("article_view", article_id), f"article {article_id}"))
+        return found(site("article_view", article_id), f"article {article_id}").to_json()
 
     @app.patch(f"{API}/articles/{{article_id}}", tags=["articles"],
                summary="Correct an article's outlet, title or publication time (admins; session cookie and "
@@ -203,7 +204,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
                     x_csrf_token: str | None = Header(None, alias=CSRF_HEADER)):
         admin(request, x_csrf_token)
         site("correct_article", article_id, outlet=data.outlet, title=data.title, published=data.published)
-        return _article_json(site("article_view", article_id))
+        return site("article_view", article_id).to_json()
 
     @app.get(f"{API}/search", tags=["search"], summary="Stories by title, and articles by full-text search")
     def api_search(q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_PAGE),
@@ -292,9 +293,3 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     app.add_middleware(Guard, max_body=max_body, hsts=https)
     return app
-
-
-def _article_json(view) -> dict:
-    return {"id": view.id, "outlet": view.outlet, "stored_outlet": view.stored_outlet, "url": view.url,
-            "title": view.title, "author": view.author, "published": view.published, "story_id": view.story_id,
-            "text": view.text}
