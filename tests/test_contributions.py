@@ -215,3 +215,54 @@ def test_the_story_and_article_pages_and_api_show_the_same_contributions(stores)
     api = client.get(f"/api/v1/articles/{derivative.article_id}").json()
     assert api["contribution"]["derivative"] is True
     assert api["contribution"]["reused"] == derivative.reused
+
+
+# -- outlet behaviour -------------------------------------------------------------------------------
+
+def test_outlets_json_shows_the_ferry_first_report_and_harbor_ledger_reusing_meridian_wire(stores):
+    db = stores.sample()
+    with Engine(db) as engine:
+        ferry = _ferry_story(engine)
+        reuse = engine.story(ferry).reuse
+        outlets_of = {a.id: a.outlet for a in engine.story(ferry).articles_detail}
+    result = run_cli("outlets", "--db", db, "--json")
+    assert result.returncode == 0, result.stderr
+    by_name = {b["outlet"]: b for b in json.loads(result.stdout)}
+    wire, ledger = by_name["Meridian Wire"], by_name["Harbor Ledger"]
+    assert ferry in wire["first_reports"]
+    (taken,) = [link for link in ledger["reused_from"] if link["outlet"] == "Meridian Wire"]
+    stored = sum(r["sentences"] for r in reuse
+                 if outlets_of[r["article_id"]] == "Harbor Ledger" and outlets_of[r["source_id"]] == "Meridian Wire")
+    assert taken["count"] == stored >= 5
+    (given,) = [link for link in wire["reused_by"] if link["outlet"] == "Harbor Ledger"]
+    assert (given["count"], given["article_ids"]) == (taken["count"], taken["article_ids"])  # seen from either side
+    assert [link["outlet"] for link in wire["cited_by"]] == ["Harbor Ledger"]
+    assert set(ledger["derivative"]) <= set(ledger["article_ids"]) and ledger["derivative"]
+    assert ledger["median_lag_minutes"] > 0
+    # every figure group named is one of the story's groups, with the outlet's evidence in it
+    with Engine(db) as engine:
+        for verdict, groups in wire["figures"].items():
+            for entry in groups:
+                _, found, _ = engine.cross_check(entry["story_id"])
+                group = next(g for g in found if g.id == entry["group"])
+                assert group.verdict == verdict
+                assert any(e.outlet == "Meridian Wire" or outlets_of.get(e.article_id) == "Meridian Wire"
+                           for e in group.evidence)
+
+
+def test_the_outlet_list_and_the_outlet_page_count_the_same(stores):
+    db = stores.sample()
+    with Engine(db) as engine:
+        rows = {r.outlet: r for r in engine.outlets()}
+        everyone = {b.outlet: b for b in engine.outlet_behaviour()}
+        for name, row in rows.items():
+            page = engine.outlet(name)
+            assert page.behaviour == everyone[name]  # over its own stories, or over all: the same
+            assert row.first == len(page.behaviour.first_reports)
+            assert row.reused == sum(link.count for link in page.behaviour.reused_by)
+            assert row.articles == len(page.behaviour.article_ids)
+    client = TestClient(create_app(db, create=False))
+    html = client.get("/outlets/Harbor%20Ledger").text
+    assert 'id="figures-chart"' in html and "How it reports, measured" in html
+    api = client.get("/api/v1/outlets/Harbor%20Ledger").json()
+    assert api["behaviour"]["derivative"] == list(everyone["Harbor Ledger"].derivative)

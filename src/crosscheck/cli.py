@@ -23,6 +23,7 @@ from .engine import Engine, sample_corpus_path
 from .errors import CrosscheckError, exit_code
 from .ingest import InputError
 from .ingest.decode import DEFAULT_MAX_BYTES
+from .read.models import behaviour_json
 from .read.format import (claims_csv, contribution_line, plural, readable_lag, readable_span, readable_time, rows_csv,
                           verdict_line)
 from .read.models import shown_groups
@@ -503,6 +504,40 @@ class _WatchLine:
 
     def __rich__(self) -> str:
         return _watch_line(self.watcher)
+
+
+@app.command()
+def outlets(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON, with the articles behind every figure")] = False,
+) -> None:
+    """How each outlet behaves, measured over every story: first reports and lag behind them, the
+    share of its sentences reused from other outlets and from whom, who reuses and credits it,
+    derivative articles and unsourced additions, and how its figures fare in the cross-checks."""
+    with _open(db) as engine:
+        if as_json or not err.is_terminal:
+            rows = engine.outlet_behaviour()
+        else:
+            columns = (TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=err, transient=True) as bar:
+                task = bar.add_task("", total=None)
+                rows = engine.outlet_behaviour(
+                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if as_json:
+        sys.stdout.write(json.dumps([behaviour_json(b) for b in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("outlet", "articles", "stories", "first", "median lag", "reused from others", "reused by others",
+                  "credited by", "derivative", "unsourced", "figures ✓/✗/↻/1", box=None, header_style="bold")
+    for b in rows:
+        share = f"{b.reused_share:.0%}" if b.reused_share is not None else ""
+        table.add_row(escape(b.outlet), str(len(b.article_ids)), str(len(b.story_ids)), str(len(b.first_reports)),
+                      readable_lag(b.median_lag_minutes), share, str(sum(link.count for link in b.reused_by)),
+                      str(sum(link.count for link in b.cited_by)), str(len(b.derivative)), str(len(b.unsourced)),
+                      "/".join(str(b.figure_count(v)) for v in ("corroborated", "conflicting", "updated",
+                                                                "single_source")))
+    out.print(table)
+    out.print("figures: corroborated / conflicting / updated / single-source claim groups with its figures or "
+              "dates; `--json` lists the articles and groups behind every number", highlight=False)
 
 
 @app.command()

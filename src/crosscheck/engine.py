@@ -22,7 +22,8 @@ from .ingest.decode import DEFAULT_MAX_BYTES
 from .ingest.published import parse_published
 from .ingest.urls import Fetcher
 from .live.webhooks import DeliveryRound
-from .read.models import ArticleView, OutletRow, Page, StoryCard, StoryDetail, StoryPage, StorySummary
+from .read.behaviour import OutletBehaviour
+from .read.models import ArticleView, OutletPage, OutletRow, Page, StoryDetail, StoryPage, StorySummary
 from .read.queries import Queries
 from .records import Article, Briefing, ClaimGroup, IngestReport, TimelineEvent
 from .services.analysis import Analyzer, Progress
@@ -116,8 +117,13 @@ class Engine:
     def outlets(self) -> list[OutletRow]:
         return self.queries.outlets()
 
-    def outlet(self, name: str) -> tuple[OutletRow, list[StoryCard]] | None:
+    def outlet(self, name: str) -> OutletPage | None:
         return self.queries.outlet(name)
+
+    def outlet_behaviour(self, progress: Callable[[int, int], None] | None = None) -> list[OutletBehaviour]:
+        """Every outlet's measured behaviour over every story (computing any story's cross-check
+        and briefing not stored yet; `progress(done, total)` after each story)."""
+        return self.queries.outlet_behaviour(progress=progress)
 
     def cross_check(self, story_id: int) -> tuple[int, list[ClaimGroup], list[TimelineEvent]] | None:
         """(resolved story id, claim groups with verdicts, timeline); None for an unknown story."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .behaviour import OutletBehaviour
 from ..records import Briefing, ClaimGroup, Contribution, FirstReport, Pickup, TimelineEvent, VerdictCounts, plain
 
 
@@ -177,6 +178,26 @@ class OutletRow:
     first: int
     reused: int
     story_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class OutletPage:
+    """One outlet: its row of the list, the stories it covered, and how it behaves in them."""
+
+    row: OutletRow
+    cards: tuple[StoryCard, ...]
+    behaviour: OutletBehaviour
+
+    def to_json(self) -> dict[str, Any]:
+        return {**plain(self.row), "stories_detail": [card.to_json() for card in self.cards],
+                "behaviour": behaviour_json(self.behaviour)}
+
+
+def behaviour_json(b: OutletBehaviour) -> dict[str, Any]:
+    """An outlet's behaviour with its derived figures (median lag, reused share) spelled out."""
+    return {**plain(b), "median_lag_minutes": b.median_lag_minutes,
+            "reused_share": round(b.reused_share, 3) if b.reused_share is not None else None,
+            "figures": {verdict: [{"story_id": s, "group": g} for s, g in groups] for verdict, groups in b.figures}}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,16 @@ service) for verdicts, so a story's counts are computed in one place.
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from ..analyze.outlets import source_key, source_label
+from ..brief.coverage import first_report
 from ..links import safe_url
 from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, VerdictCounts
 from ..store import Store
-from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletRow, Page, SearchHit, StoryCard,
+from .behaviour import OutletBehaviour, StoryResult, between_outlets, outlet_behaviour, outlet_names
+from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletPage, OutletRow, Page, SearchHit, StoryCard,
                      StoryDetail, StoryPage, StorySummary, shown_groups)
 
 
@@ -290,35 +293,58 @@ class Queries:
 
     # -- outlets -----------------------------------------------------------------------------
     def outlets(self) -> list[OutletRow]:
-        """Per outlet (one per source_key): articles, stories covered, how often first in a
-        story, how often its sentences were reused."""
+        """Per outlet (one per source_key): articles, stories covered, how often it gave a
+        story's first report, how many of its sentences other outlets reused."""
         memberships = self.store.story_memberships()
         articles = self.store.article_heads([a for ms in memberships.values() for a in ms])
+        outlet_of = outlet_names(articles)
         rows: dict[str, dict] = {}
         for story_id, members in memberships.items():
-            dated = sorted((articles[m] for m in members if m in articles), key=Article.publication_order)
-            first = source_key(dated[0]) if dated and dated[0].published else None
             for m in members:
-                key = source_key(articles[m])
-                row = rows.setdefault(key, {"outlet": source_label(articles[m]), "articles": 0, "stories": set(),
-                                            "first": 0, "reused": 0})
+                key, label = outlet_of[m]
+                row = rows.setdefault(key, {"outlet": label, "articles": 0, "stories": set(), "first": 0,
+                                            "reused": 0})
                 row["articles"] += 1
                 row["stories"].add(story_id)
+            first = first_report({m: articles[m] for m in members if m in articles})
             if first:
-                rows[first]["first"] += 1
-            for _, source_id, _, sentences in self.store.reuse_counts_among(members):
-                source = source_key(articles[source_id])
-                if source in rows:
-                    rows[source]["reused"] += sentences
+                rows[outlet_of[first.article_id][0]]["first"] += 1
+            for _, source_id, sentences in between_outlets(self.store.reuse_counts_among(members), outlet_of):
+                rows[outlet_of[source_id][0]]["reused"] += sentences
         return sorted((OutletRow(outlet=r["outlet"], articles=r["articles"], stories=len(r["stories"]),
                                  first=r["first"], reused=r["reused"], story_ids=tuple(sorted(r["stories"])))
                        for r in rows.values()), key=lambda r: (-r.articles, r.outlet))
 
-    def outlet(self, name: str) -> tuple[OutletRow, list[StoryCard]] | None:
-        """One outlet (by its label, in any case) and the stories it covered."""
+    def outlet_behaviour(self, story_ids: Iterable[int] | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> list[OutletBehaviour]:
+        """How each outlet of the given stories (default: all) behaves, summed over those stories'
+        cross-checks and briefings (computed for any story that has none stored yet)."""
+        memberships = self.store.story_memberships()
+        if story_ids is not None:
+            memberships = {s: memberships[s] for s in story_ids if s in memberships}
+        outlet_of = outlet_names(self.store.article_heads([a for ms in memberships.values() for a in ms]))
+
+        def results() -> Iterator[StoryResult]:
+            for done, (story_id, members) in enumerate(sorted(memberships.items()), 1):
+                checked = self.results.cross_check(story_id)
+                briefing = self.results.briefing(story_id)
+                if checked and briefing:
+                    yield StoryResult(story_id=story_id, coverage=briefing.coverage, groups=tuple(checked[1]),
+                                      reuse=tuple(self.store.reuse_counts_among(members)))
+                if progress:
+                    progress(done, len(memberships))
+
+        return sorted(outlet_behaviour(results(), outlet_of).values(),
+                      key=lambda b: (-len(b.article_ids), b.outlet))
+
+    def outlet(self, name: str) -> OutletPage | None:
+        """One outlet (by its label, in any case), the stories it covered and how it behaves in
+        them."""
         row = next((r for r in self.outlets() if r.outlet.casefold() == name.casefold()), None)
         if row is None:
             return None
         summaries = {s.id: s for s in self.stories()}
         corrections = self.store.corrections()
-        return row, [self.card(summaries[s], corrections) for s in row.story_ids if s in summaries]
+        behaviour = next(b for b in self.outlet_behaviour(row.story_ids) if b.outlet == row.outlet)
+        return OutletPage(row=row, cards=tuple(self.card(summaries[s], corrections) for s in row.story_ids
+                                               if s in summaries), behaviour=behaviour)

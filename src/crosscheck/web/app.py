@@ -221,8 +221,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get(f"{API}/outlets/{{name}}", tags=["outlets"], summary="One outlet and the stories it covered")
     def api_outlet(name: str):
-        row, cards = found(site("outlet", name), f"outlet {name!r}")
-        return {**asdict(row), "stories_detail": [card.to_json() for card in cards]}
+        return found(site("outlet", name), f"outlet {name!r}").to_json()
 
     # -- pages ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -279,8 +278,9 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
 
     @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
     def outlet_page(request: Request, name: str):
-        row, cards = found(site("outlet", name), f"outlet {name!r}")
-        return page(request, "outlet.html", outlet=row, cards=cards)
+        found_page = found(site("outlet", name), f"outlet {name!r}")
+        return page(request, "outlet.html", outlet=found_page.row, cards=found_page.cards,
+                    behaviour=found_page.behaviour)
 
     app.include_router(board.router(page))
     app.include_router(follows_router(site, board.security, allow_private_webhooks=allow_private_webhooks,
