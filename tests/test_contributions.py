@@ -266,3 +266,66 @@ def test_the_outlet_list_and_the_outlet_page_count_the_same(stores):
     assert 'id="figures-chart"' in html and "How it reports, measured" in html
     api = client.get("/api/v1/outlets/Harbor%20Ledger").json()
     assert api["behaviour"]["derivative"] == list(everyone["Harbor Ledger"].derivative)
+
+
+# -- ClaimReview ------------------------------------------------------------------------------------
+
+def _check_claim_review(document: dict, groups) -> None:
+    """The fields fact-checking tools read, for every group shown, each claim a real sentence."""
+    assert document["@context"] == "https://schema.org"
+    reviews = document["@graph"]
+    assert [r["identifier"] for r in reviews] == [g.id for g in groups]
+    for review, group in zip(reviews, groups):
+        assert review["@type"] == "ClaimReview"
+        sentences = [e.sentence for e in group.evidence]
+        assert review["claimReviewed"] and any(review["claimReviewed"] in s for s in sentences)
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim" and item["firstAppearance"] == item["appearance"][0]
+        assert len(item["appearance"]) == len(group.evidence)
+        assert all(a["@type"] == "NewsArticle" and a["headline"] for a in item["appearance"])
+        rating = review["reviewRating"]
+        assert rating["@type"] == "Rating" and rating["alternateName"]
+        expected = {"conflicting": "Conflicting", "updated": "Updated", "corroborated": "Corroborated",
+                    "single_source": "Single source"}[group.verdict]
+        assert rating["alternateName"].startswith(expected)
+        assert review["author"]["@type"] == "Organization"
+
+
+def test_claims_jsonld_is_claimreview_for_the_groups_shown_and_the_story_page_embeds_it(stores):
+    import re
+
+    from crosscheck.read.models import shown_groups
+
+    db = stores.sample()
+    with Engine(db) as engine:
+        story_id = _ferry_story(engine)
+        _, groups, _ = engine.cross_check(story_id)
+    figures, statements, _ = shown_groups(groups)
+    result = run_cli("claims", str(story_id), "--db", db, "--format", "jsonld")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    _check_claim_review(document, [*figures, *statements])
+    conflicts = [r for r in document["@graph"] if r["reviewRating"]["alternateName"].startswith("Conflicting")]
+    assert any("41" in r["reviewRating"]["alternateName"] and "43" in r["reviewRating"]["alternateName"]
+               for r in conflicts)
+    page = TestClient(create_app(db, create=False)).get(f"/stories/{story_id}").text
+    embedded = re.search(r'<script type="application/ld\+json" id="claim-review">(.*?)</script>', page, re.S)
+    assert embedded
+    on_page = json.loads(embedded.group(1))
+    assert [r["identifier"] for r in on_page["@graph"]] == [r["identifier"] for r in document["@graph"]]
+    assert all(r["url"].endswith(f"/stories/{story_id}#claims") for r in on_page["@graph"])
+
+
+def test_text_from_an_article_cannot_end_the_embedded_claimreview():
+    from crosscheck.read.claimreview import claim_reviews, script_json
+
+    hostile = "41 people died</script><script>alert(1)</script><!-- said officials & others."
+    evidence = Evidence(article_id=1, outlet="Wire</script>", title="<b>t</b>", url="javascript:alert(1)",
+                        published="2026-03-10T18:42:00", sentence=hostile, value_text="41 people", value=41)
+    group = ClaimGroup(id="g", kind="quantity", about="killed", verdict="single_source", evidence=(evidence,),
+                       independent_sources=1, outlets=("Wire",))
+    text = script_json(claim_reviews([group]))
+    assert "<" not in text and ">" not in text and "&" not in text
+    review = json.loads(text)["@graph"][0]
+    assert review["claimReviewed"] == hostile  # the same text, only escaped
+    assert "url" not in review["itemReviewed"]["appearance"][0]  # not an http(s) link

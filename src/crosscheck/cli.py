@@ -23,6 +23,7 @@ from .engine import Engine, sample_corpus_path
 from .errors import CrosscheckError, exit_code
 from .ingest import InputError
 from .ingest.decode import DEFAULT_MAX_BYTES
+from .read.claimreview import claim_reviews
 from .read.models import behaviour_json
 from .read.format import (claims_csv, contribution_line, plural, readable_lag, readable_span, readable_time, rows_csv,
                           verdict_line)
@@ -299,11 +300,11 @@ def claims(
     kind: Annotated[Optional[str], typer.Option(help="Only quantity, date or statement groups")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Also single-source statements (left out, as on "
                                                           "the story page)")] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="text or csv (one row per evidence sentence)")]
-    = "text",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, csv (one row per evidence sentence) or "
+                                                               "jsonld (schema.org ClaimReview)")] = "text",
 ) -> None:
     """The story's claim groups: corroborated, single-source, conflicting or updated, each with its
-    evidence; the same groups the story page lists."""
+    evidence; the same groups the story page lists (and embeds as ClaimReview JSON-LD)."""
     resolved, groups, _ = _cross_check(db, story_id)
     if as_json:
         sys.stdout.write(json.dumps({"story_id": resolved, "claim_groups": [asdict(g) for g in groups
@@ -315,8 +316,11 @@ def claims(
     if format == "csv":
         sys.stdout.write(claims_csv(resolved, groups))
         return
+    if format == "jsonld":
+        sys.stdout.write(json.dumps(claim_reviews(groups), ensure_ascii=False, indent=2) + "\n")
+        return
     if format != "text":
-        raise typer.BadParameter(f"unsupported format {format!r}; use text or csv", param_hint="--format")
+        raise typer.BadParameter(f"unsupported format {format!r}; use text, csv or jsonld", param_hint="--format")
     for g in groups:
         style = _VERDICT_STYLE[g.verdict]
         joint = " then " if g.verdict == "updated" else " vs "
