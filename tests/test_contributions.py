@@ -8,6 +8,7 @@ stage by stage on records built here.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -329,3 +330,27 @@ def test_text_from_an_article_cannot_end_the_embedded_claimreview():
     review = json.loads(text)["@graph"][0]
     assert review["claimReviewed"] == hostile  # the same text, only escaped
     assert "url" not in review["itemReviewed"]["appearance"][0]  # not an http(s) link
+
+
+def test_a_briefing_is_built_from_one_read_of_a_story_another_process_is_changing(stores, monkeypatch):
+    db = stores.sample()
+    with Engine(db) as engine:
+        story_id = _ferry_story(engine)
+        members = engine.store.story_members(story_id)
+        corroborating = Counter(e.article_id for g in engine.cross_check(story_id)[1]
+                                if g.verdict == "corroborated" for e in g.evidence)
+        leaving = corroborating.most_common(1)[0][0]
+        engine.results.forget()
+        reads = []
+        real = engine.store.story_members
+
+        def moving(story):  # an ingest elsewhere moves an article out between two reads
+            reads.append(story)
+            found = real(story)
+            return found if len(reads) == 1 else [a for a in found if a != leaving]
+
+        monkeypatch.setattr(engine.store, "story_members", moving)
+        briefing = engine.briefing(story_id)
+        assert briefing is not None and briefing.articles in (len(members), len(members) - 1)
+        shown = {e.article_id for g in engine.cross_check(story_id)[1] for e in g.evidence}
+        assert shown <= set(members)

@@ -48,14 +48,19 @@ class Results:
         resolved = self.store.resolve_story(story_id)
         if resolved is None:
             return None
-        members = self.store.story_members(resolved)  # sorted by id
+        groups, timeline = self._checked(resolved, self.store.story_members(resolved))
+        return resolved, groups, timeline
+
+    def _checked(self, resolved: int, members: list[int]) -> tuple[list[ClaimGroup], list[TimelineEvent]]:
+        """The cross-check of these members (sorted by id): one read of a story that other
+        processes may be changing, shared by whatever is built from it (a briefing)."""
         anchors = self.store.date_anchors(members)
         key = hashlib.sha1(json.dumps([CLAIMS_VERSION, ANALYZER_VERSION, members, self.store.corrections(),
                                        [str(anchors.get(m)) for m in members]]).encode()).hexdigest()
         cached = self._stored_result(resolved, "crosscheck", key, crosscheck_from_json)
         if cached is not None:
             groups, timeline = cached
-            return resolved, list(groups), list(timeline)
+            return list(groups), list(timeline)
         articles = self.store.articles_by_id(members)
         analyses = self.store.analyses_by_id(members)
         items = [(articles[m], analyses[m]) for m in members if m in analyses]
@@ -67,15 +72,17 @@ class Results:
         groups, timeline = cross_check(items, vectors, self.sentences.word_vectors, self.cited(members, articles),
                                        copies)
         self.store.save_cached(resolved, "crosscheck", key, crosscheck_to_json(groups, timeline))
-        return resolved, groups, timeline
+        return groups, timeline
 
     def briefing(self, story_id: int, words: int = DEFAULT_WORDS) -> Briefing | None:
         """The story's briefing, rebuilt only when the story has changed."""
-        checked = self.cross_check(story_id)
-        if checked is None:
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
             return None
-        resolved, groups, timeline = checked
+        # the cross-check and the briefing of the same members, even while another process
+        # moves articles in or out of the story
         members = self.store.story_members(resolved)  # sorted by id
+        groups, timeline = self._checked(resolved, members)
         key = hashlib.sha1(json.dumps([BRIEF_VERSION, CLAIMS_VERSION, members, words, self.store.corrections(),
                                        [str(a) for a in self.store.date_anchors(members).values()]])
                            .encode()).hexdigest()
