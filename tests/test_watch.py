@@ -156,3 +156,30 @@ def test_watch_refuses_what_is_not_a_feed(tmp_path, db_path):
     done = subprocess.run([str(Path(sys.executable).with_name("crosscheck")), "watch", str(article), "--db", db_path],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "neither a feed URL nor a file listing feeds" in done.stderr
+
+
+def test_watch_fetches_recent_pages_again_and_a_changed_one_becomes_a_revision(site, db_path):
+    import dataclasses
+
+    feed = f"{site.base}/feed.xml"
+    clock = FakeClock()
+    with Engine(db_path) as engine:
+        watcher = Watcher(engine, [feed], interval=60, fetcher=Fetcher(allow_private=True), clock=clock,
+                          recheck=3600, recheck_within=86400)
+        watcher.poll_due()
+        assert watcher.totals.rechecks == 0 and engine.store.count_articles() == 3
+        slug, article = site.items[0]
+        assert "killing 41 people" in article.text
+        site.items[0] = (slug, dataclasses.replace(article, text=article.text.replace("killing 41 people",
+                                                                                       "killing 44 people")))
+        clock.now += 61
+        watcher.poll_due()  # the feed is due, the recheck is not: a feed never lists a known page again
+        assert watcher.totals.revised == 0
+        clock.now += 3600
+        watcher.poll_due()
+        assert watcher.totals.rechecks == 1 and watcher.totals.revised == 1
+        assert engine.store.count_articles() == 3
+        revised = engine.store.find_url(f"{site.base}/articles/{slug}").article
+        assert "killing 44 people" in revised.text and len(engine.revisions(revised.id)[1]) == 2
+        fetched = [p for _, p, _ in site.requests if p.startswith("/articles/")]
+        assert len(fetched) == 6  # each page once from the feed, once again at the recheck

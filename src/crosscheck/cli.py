@@ -145,7 +145,11 @@ def _print_report(report: IngestReport) -> None:
     for outcome in report.already_stored:
         out.print(f"already stored: {outcome.input_source} is article {outcome.article.id} "
                   f"(same {outcome.matched_on})", highlight=False, markup=False)
-    out.print(f"stored {len(report.stored)}, already stored {len(report.already_stored)}, "
+    for outcome in report.revised:
+        out.print(f"revised: {outcome.input_source} changed; article {outcome.article.id} has a new revision "
+                  f"(`crosscheck revisions {outcome.article.id}`)", highlight=False, markup=False)
+    revised = f"revised {len(report.revised)}, " if report.revised else ""
+    out.print(f"stored {len(report.stored)}, already stored {len(report.already_stored)}, {revised}"
               f"rejected {len(report.rejected)}, analysed {report.analysed}", highlight=False, markup=False)
 
 
@@ -442,8 +446,13 @@ def watch(
     respect_robots: RespectRobots = False,
     rounds: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many rounds [default: never]")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line")] = False,
+    recheck: Annotated[str, typer.Option(help="How often the pages of recent articles are fetched again, so "
+                                              "that a changed one becomes a new revision (0: never)")] = "6h",
+    recheck_within: Annotated[str, typer.Option(help="Which articles are recent: stored this long ago or "
+                                                     "less")] = "1d",
 ) -> None:
-    """Poll feeds until stopped (Ctrl-C or SIGTERM), ingesting new articles and sending alerts."""
+    """Poll feeds until stopped (Ctrl-C or SIGTERM), ingesting new articles and sending alerts;
+    re-check recent articles' pages for changes (revisions)."""
     import signal
 
     from .ingest.feedlists import read_feed_list
@@ -452,6 +461,8 @@ def watch(
 
     try:
         every, longest = parse_interval(interval), parse_interval(max_backoff)
+        again = None if recheck.strip() in ("0", "0s", "never") else parse_interval(recheck)
+        within = parse_interval(recheck_within)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     urls = []
@@ -468,7 +479,8 @@ def watch(
         urls.extend(listed)
     with _open(db, create=True) as engine:
         fetcher = Fetcher(allow_private=allow_private, respect_robots=respect_robots)
-        watcher = Watcher(engine, urls, interval=every, max_backoff=longest, fetcher=fetcher)
+        watcher = Watcher(engine, urls, interval=every, max_backoff=longest, fetcher=fetcher, recheck=again,
+                          recheck_within=within)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: watcher.stop())
         live_line = not quiet and err.is_terminal
@@ -484,8 +496,8 @@ def watch(
         else:
             totals = watcher.run(rounds=rounds)
     out.print(f"stopped after {totals.rounds} round(s): {totals.new_articles} new article(s), "
-              f"{totals.errors} error(s), {totals.alerts_sent} alert(s) sent, {totals.alerts_pending} pending",
-              highlight=False)
+              f"{totals.errors} error(s), {totals.alerts_sent} alert(s) sent, {totals.alerts_pending} pending; "
+              f"{totals.revised} article(s) revised", highlight=False)
 
 
 def _watch_line(watcher) -> str:
@@ -493,7 +505,8 @@ def _watch_line(watcher) -> str:
     failing = [f for f in totals.feeds if f.failures]
     next_due = max(0.0, min(f.due for f in totals.feeds) - watcher.clock())
     line = (f"feeds {len(totals.feeds)} ({len(failing)} failing) · round {totals.rounds} · "
-            f"new articles {totals.new_articles} · errors {totals.errors} · alerts sent {totals.alerts_sent}, "
+            f"new articles {totals.new_articles} · revised {totals.revised} · errors {totals.errors} · "
+            f"alerts sent {totals.alerts_sent}, "
             f"pending {totals.alerts_pending} · next poll in {next_due:.0f}s")
     if failing:
         line += f" · last error: {failing[0].url}: {failing[0].last_error}"
@@ -508,6 +521,36 @@ class _WatchLine:
 
     def __rich__(self) -> str:
         return _watch_line(self.watcher)
+
+
+@app.command()
+def revisions(
+    article: Annotated[str, typer.Argument(help="The article's number, or its URL")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """An article's texts, oldest first: a page ingested again after it changed is a new
+    revision of the same article, and each shows the sentences it dropped and added."""
+    with _open(db) as engine:
+        try:
+            article_id, found = engine.revisions(article)
+        except CrosscheckError as exc:
+            _fail(str(exc), exc)
+    if as_json:
+        sys.stdout.write(json.dumps({"article_id": article_id, "revisions": [asdict(r) for r in found]},
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    for r in found:
+        state = "current" if r.current else "replaced"
+        out.print(escape(f"revision {r.revision} ({state}), stored {readable_time(r.stored_at)}: "
+                         f"{r.title or '(untitled)'}"), highlight=False)
+        if r.revision > 1 and not r.diff:
+            out.print("    (the same sentences; spacing or punctuation changed)", highlight=False, markup=False)
+        for line in r.diff:
+            style = "red" if line.startswith("-") else "green"
+            out.print(f"    [{style}]{escape(line)}[/{style}]", highlight=False)
+    if len(found) == 1:
+        out.print(f"article {article_id} has not been revised", highlight=False)
 
 
 @app.command()

@@ -9,6 +9,7 @@ stopped: nothing reported as stored is lost, and nothing is analysed twice.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ from .ingest.published import parse_published
 from .ingest.urls import Fetcher
 from .live.webhooks import DeliveryRound
 from .read.behaviour import OutletBehaviour
-from .read.models import ArticleView, OutletPage, OutletRow, Page, StoryDetail, StoryPage, StorySummary
+from .read.models import ArticleView, OutletPage, OutletRow, Page, RevisionView, StoryDetail, StoryPage, StorySummary
 from .read.queries import Queries
 from .records import Article, Briefing, ClaimGroup, IngestReport, TimelineEvent
 from .services.analysis import Analyzer, Progress
@@ -76,6 +77,9 @@ class Engine:
         if analyze:
             report.analysed = self.analyze_pending(progress=progress, dask=dask)
             self.check_alerts()
+        if report.revised:  # a title or a day may have changed, as with a correction
+            self.queries.forget()
+            self.results.forget()
         return report
 
     def analyze_pending(self, progress: Progress | None = None, dask=None) -> int:
@@ -116,6 +120,25 @@ class Engine:
 
     def outlets(self) -> list[OutletRow]:
         return self.queries.outlets()
+
+    def recent_urls(self, within_s: float) -> list[str]:
+        """The URLs of the articles stored in the last `within_s` seconds (watch fetches them again)."""
+        return self.store.recent_urls(datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=within_s))
+
+    def revisions(self, article: int | str) -> tuple[int, tuple[RevisionView, ...]]:
+        """(article id, its texts oldest first with what each changed) for an article given by its
+        number or its URL."""
+        if isinstance(article, int) or str(article).strip().isdigit():
+            article_id = int(article)
+        else:
+            known = self.store.find_url(str(article).strip())
+            if known is None:
+                raise NotFound(f"no article with the URL {article}")
+            article_id = known.article.id
+        found = self.queries.revisions(article_id)
+        if not found:
+            raise NotFound(f"no article {article_id}")
+        return article_id, found
 
     def outlet(self, name: str) -> OutletPage | None:
         return self.queries.outlet(name)

@@ -74,12 +74,28 @@ class StoredOutcome:
     created: bool  # False: the same article was already stored (as article.id)
     matched_on: str | None = None  # "url" or "text" when not created
     input_source: str | None = None  # the input that was handed in
+    revised: bool = False  # the same URL with a new text: stored as the article's new revision
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRevision:
+    """One text an article has had: revision 1 is the first stored, the highest is current."""
+
+    article_id: int
+    revision: int
+    title: str | None
+    text: str
+    published: datetime | None
+    published_has_time: bool
+    stored_at: datetime
+    current: bool
 
 
 @dataclass(slots=True)
 class IngestReport:
     stored: list[StoredOutcome] = field(default_factory=list)
     already_stored: list[StoredOutcome] = field(default_factory=list)
+    revised: list[StoredOutcome] = field(default_factory=list)  # a stored URL whose text changed
     rejected: list[Rejection] = field(default_factory=list)
     unchanged_feeds: list[str] = field(default_factory=list)  # answered 304 to a conditional GET
     analysed: int = 0  # articles this run analysed and placed (its own, or others left pending)

@@ -1,5 +1,10 @@
 """Watch: poll feeds forever, each on its own schedule, and deliver alerts.
 
+Pages change after they are published (a toll revised, a name corrected), and a feed lists
+an article once. So every `recheck` seconds the pages of the articles stored in the last
+`recheck_within` seconds are fetched again: a changed one becomes a new revision of its
+article, and its story's cross-check follows the new text.
+
 A feed that fails waits longer before its next poll (interval × 2, × 4, … at
 most max_backoff) and fails alone: the others keep their schedules. A stop
 request (SIGINT/SIGTERM in the CLI) is honoured between articles; everything
@@ -18,6 +23,8 @@ from ..ingest.urls import Fetcher
 
 DEFAULT_INTERVAL = 300.0
 MAX_BACKOFF = 3600.0
+DEFAULT_RECHECK = 6 * 3600.0  # how often recent articles' pages are fetched again
+DEFAULT_RECHECK_WITHIN = 86400.0  # which articles are recent: stored this long ago or less
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -51,6 +58,8 @@ class FeedStatus:
 class WatchTotals:
     rounds: int = 0
     new_articles: int = 0
+    revised: int = 0  # articles whose page changed since it was stored
+    rechecks: int = 0  # rounds of fetching recent articles' pages again
     errors: int = 0
     alerts_sent: int = 0
     alerts_pending: int = 0
@@ -63,7 +72,8 @@ class Watcher:
     def __init__(self, engine, feeds: Sequence[str], *, interval: float = DEFAULT_INTERVAL,
                  max_backoff: float = MAX_BACKOFF, fetcher: Fetcher | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 on_round: Callable[[WatchTotals], None] | None = None):
+                 on_round: Callable[[WatchTotals], None] | None = None,
+                 recheck: float | None = DEFAULT_RECHECK, recheck_within: float = DEFAULT_RECHECK_WITHIN):
         if not feeds:
             raise ValueError("nothing to watch: give at least one feed URL or a file listing feeds")
         self.engine = engine
@@ -74,6 +84,8 @@ class Watcher:
         self.on_round = on_round
         self.stop_event = threading.Event()
         self.totals = WatchTotals(feeds=[FeedStatus(url) for url in dict.fromkeys(feeds)])
+        self.recheck, self.recheck_within = recheck, recheck_within
+        self.recheck_due = clock() + recheck if recheck else float("inf")
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -88,6 +100,8 @@ class Watcher:
                 continue
             self._poll(feed)
             polled.append(feed)
+        if not self.stop_event.is_set() and self.recheck_due <= self.clock():
+            self._recheck()
         if not self.stop_event.is_set():
             delivered = self.engine.deliver_alerts()
             self.totals.alerts_sent += len(delivered.delivered)
@@ -114,12 +128,26 @@ class Watcher:
         feed.last_error = error
         feed.due = self.clock() + backoff_delay(self.interval, feed.failures, self.max_backoff)
 
+    def _recheck(self) -> None:
+        """Fetch the pages of recent articles again; a changed page is a new revision."""
+        self.totals.rechecks += 1
+        try:
+            urls = self.engine.recent_urls(self.recheck_within)
+            report = self.engine.ingest(urls, fetcher=self.fetcher, stop=self.stop_event.is_set) if urls else None
+            if report is not None:
+                self.totals.revised += len(report.revised)
+                self.totals.new_articles += len(report.stored)
+                self.totals.errors += len(report.rejected)
+        except Exception:  # a recheck that breaks fails alone, as a feed does
+            self.totals.errors += 1
+        self.recheck_due = self.clock() + self.recheck
+
     def run(self, *, rounds: int | None = None) -> WatchTotals:
         """Poll until stop() (or after `rounds` rounds), sleeping until the next feed is due."""
         while not self.stop_event.is_set():
             self.poll_due()
             if rounds is not None and self.totals.rounds >= rounds:
                 break
-            next_due = min(feed.due for feed in self.totals.feeds)
+            next_due = min(min(feed.due for feed in self.totals.feeds), self.recheck_due)
             self.stop_event.wait(max(0.0, next_due - self.clock()))
         return self.totals

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from ..analyze.sentences import split_sentences
 from ..records import VERDICTS, ClaimGroup, VerdictCounts
 
 
@@ -57,6 +59,14 @@ def contribution_line(c) -> str:
     with_figures = f", with {plural(figures, 'figure')}" if figures else ""
     flagged = "; " + ", ".join(flags).upper() if flags else ""
     return f"{reused}; adds {plural(len(c.additions), 'sentence')} found nowhere else{with_figures}{flagged}"
+
+
+def text_diff(old: str, new: str) -> list[str]:
+    """The sentences one text drops ("- ") and adds ("+ "), in order, without unchanged context."""
+    before = [s.text for s in split_sentences(old)]
+    after = [s.text for s in split_sentences(new)]
+    return [f"{line[0]} {line[1:]}" for line in difflib.unified_diff(before, after, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

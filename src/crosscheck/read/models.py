@@ -142,6 +142,18 @@ class ArticleSentenceView:
 
 
 @dataclass(frozen=True, slots=True)
+class RevisionView:
+    """One text an article has had, and what changed from the one before (text_diff)."""
+
+    revision: int
+    title: str | None
+    published: str | None
+    stored_at: str  # ISO, UTC
+    current: bool
+    diff: tuple[str, ...]  # "- " sentences dropped, "+ " sentences added; empty for the first
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     id: int
     title: str | None
@@ -154,13 +166,15 @@ class ArticleView:
     paragraphs: tuple[tuple[ArticleSentenceView, ...], ...]
     text: str
     contribution: Contribution | None = None  # what it adds to its story; None outside a story
+    revisions: tuple[RevisionView, ...] = ()  # its texts, oldest first; empty when never revised
 
     def to_json(self) -> dict[str, Any]:
         """What the CLI's `article --json` and the API give for an article."""
         return {"id": self.id, "outlet": self.outlet, "stored_outlet": self.stored_outlet, "url": self.url,
                 "title": self.title, "author": self.author, "published": self.published, "story_id": self.story_id,
                 "text": self.text,
-                "contribution": contribution_json(self.contribution) if self.contribution else None}
+                "contribution": contribution_json(self.contribution) if self.contribution else None,
+                "revisions": plain(self.revisions)}
 
 
 def contribution_json(c: Contribution) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from ..links import safe_url
 from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, VerdictCounts
 from ..store import Store
 from .behaviour import OutletBehaviour, StoryResult, between_outlets, outlet_behaviour, outlet_names
-from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletPage, OutletRow, Page, SearchHit, StoryCard,
+from .format import text_diff
+from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletPage, OutletRow, Page, RevisionView, SearchHit, StoryCard,
                      StoryDetail, StoryPage, StorySummary, shown_groups)
 
 
@@ -241,6 +242,7 @@ class Queries:
         reuses: dict[int, dict] = {}  # sentence -> the earlier sentence it reuses
         claim_sentences: dict[str, str] = {}  # sentence text -> verdict of a claim group it feeds
         contribution = None
+        revisions = self.revisions(article_id)
         if story_id is not None:
             members = self.store.story_members(story_id)
             others = self.store.article_heads(members)
@@ -271,7 +273,17 @@ class Queries:
                            stored_outlet=article.outlet, author=article.author, url=safe_url(article.url),
                            published=article.published_iso(), story_id=story_id,
                            paragraphs=tuple(tuple(p) for p in paragraphs if p), text=article.text,
-                           contribution=contribution)
+                           contribution=contribution, revisions=revisions if len(revisions) > 1 else ())
+
+    def revisions(self, article_id: int) -> tuple[RevisionView, ...]:
+        """An article's texts, oldest first, each with what changed from the one before."""
+        found = self.store.revisions(article_id)
+        return tuple(RevisionView(
+            revision=r.revision, title=r.title,
+            published=Article(text="", published=r.published, published_has_time=r.published_has_time).published_iso(),
+            stored_at=r.stored_at.isoformat(), current=r.current,
+            diff=tuple(text_diff(found[i - 1].text, r.text)) if i else ())
+            for i, r in enumerate(found))
 
     def article_page(self, limit: int, offset: int) -> Page:
         rows = self.store.articles(limit=limit, offset=offset)

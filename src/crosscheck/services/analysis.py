@@ -62,7 +62,7 @@ class Analyzer:
                         in_flight.append((batch, *start(batch)))
                 if not in_flight:
                     self._examined_upto = examined
-                    return placed
+                    return placed + self._analyze_revisions()
                 batch, result, _ = in_flight[0]
                 analyses, vector_key, computed = result()
                 if vector_key != self.sentences.embedder.vector_key:  # a worker with another model: embed here
@@ -78,6 +78,21 @@ class Analyzer:
             for batch, _, cancel in in_flight:
                 cancel()
                 self.store.release_claims(a.id for a in batch)
+
+    def _analyze_revisions(self) -> int:
+        """Analyse revised articles' new texts, in their stories (placement.revise_batch); how many.
+        Revisions are few, so this runs here, in small batches."""
+        done = 0
+        while True:
+            batch = self.store.pending_revisions(ANALYSIS_BATCH)
+            if not batch:
+                return done
+            analyses, _, _ = self._analyze_here(batch)[0]()
+            texts = [[s.text for s in analysis.sentences] for analysis in analyses]
+            revised = self.placement.revise_batch(batch, analyses, self.sentences.embed(texts, None))
+            if not revised:
+                return done  # another process holds them
+            done += revised
 
     def _analyze_here(self, batch: list[Article]) -> tuple[Callable[[], tuple], Callable[[], None]]:
         """Analysis in this process, run when the batch is placed (the outlets known by then)."""

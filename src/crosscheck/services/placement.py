@@ -13,7 +13,7 @@ import numpy as np
 from ..analyze import ANALYZER_VERSION, own_day, reresolve_dates
 from ..records import Analysis, Article, SentenceReuse
 from ..store import Store
-from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer, summed_attributes
+from ..stories.cluster import ClusterConfig, StoryChange, StoryClusterer, StoryState, summed_attributes
 from ..stories.features import ArticleFeatures, build_features, meaning_vector
 from ..stories.provenance import (ArticleSentences, closest_near_duplicates, find_reuse, lsh_buckets,
                                   minhash_signature, signature_bytes, source_and_derived)
@@ -48,6 +48,24 @@ class Placement:
                     self._book.placed()
                     placed += 1
         return placed
+
+    def revise_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
+        """Analyses of revised articles' new texts, each in place of its old one, in the story the
+        article is in; how many."""
+        with self.store.placement_lock():
+            self._synced_clusterer()
+            pending = {a.id for a in self.store.pending_revisions(len(batch) + 1_000)}
+            done = 0
+            for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
+                if article.id in pending:  # not taken by another process meanwhile
+                    try:
+                        self._revise(article, analysis, vectors)
+                    except BaseException:
+                        self._clusterer = self._book = None
+                        raise
+                    self._book.placed()
+                    done += 1
+        return done
 
     def prepare(self) -> None:
         """Open the stories' index now rather than at the first article placed (a server or a
@@ -105,6 +123,42 @@ class Placement:
                                                  if s not in change.redirects)])
         self._book.keys_changed(key_changes)
         self._reanchor_undated(change, skip=article.id)
+
+    def _revise(self, article: Article, analysis: Analysis, vectors: np.ndarray) -> None:
+        """A revised article: what its new text says, its reuse with its story's other members
+        compared afresh, and its story's state summed again from its members' features (the old
+        text's are gone), so that later placements score the story as it now reads."""
+        doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.sentences.embedder.dim, np.float32)
+        own = own_day(article, analysis.sentences)
+        self._published[article.id] = own
+        features = build_features(article, analysis, doc_vector)
+        signature = minhash_signature(article.text)
+        buckets = lsh_buckets(signature)
+        near = self._near_duplicates(signature, buckets, article.id)
+        story = self.store.story_of([article.id]).get(article.id)
+        members = self.store.story_members(story) if story is not None else [article.id]
+        anchor, inferred = own, False
+        if anchor is None:
+            anchor = self._story_anchor(members, article.id)
+            if anchor is not None:
+                inferred = True
+                analysis = reresolve_dates(article, analysis, anchor, inferred=True)
+        self.sentences.put(ArticleSentences(article.id, article.published,
+                                            tuple(s.text for s in analysis.sentences), vectors))
+        pairs = sorted((min(article.id, m), max(article.id, m)) for m in members if m != article.id)
+        states = []
+        if story is not None:
+            loaded = {**self._load_features([m for m in members if m != article.id]), article.id: features}
+            states = [StoryState.of(story, [loaded[m] for m in members if m in loaded],
+                                    summed_attributes(self.config))]
+        key_changes = self.store.replace_analysis(
+            article, analysis, anchor=anchor, anchor_inferred=inferred, vector=doc_vector,
+            features=_features_json(features), minhash=signature_bytes(signature), near=near,
+            reuse=self._compare(pairs), compared=pairs, analyzer_version=ANALYZER_VERSION, buckets=buckets,
+            story_states=[state_row(state) for state in states])
+        for state in states:
+            self._book.put(state)
+        self._book.keys_changed(key_changes)
 
     # -- stories ----------------------------------------------------------------
     def _load_features(self, article_ids: Iterable[int]) -> dict[int, ArticleFeatures]:
@@ -170,15 +224,19 @@ class Placement:
             for new in joined:
                 pairs.update((min(new, m), max(new, m)) for m in members if m != new)
         pairs -= self.store.compared_among(pairs)
+        return self._compare(sorted(pairs)), sorted(pairs)
+
+    def _compare(self, pairs: list[tuple[int, int]]) -> list[SentenceReuse]:
+        """Sentence reuse within each pair of articles, the earlier one the source."""
         self.sentences.load({article for pair in pairs for article in pair})
         reuse: list[SentenceReuse] = []
-        for first, second in sorted(pairs):
+        for first, second in pairs:
             a, b = self.sentences.of(first), self.sentences.of(second)
             if a is None or b is None:
                 continue
             source, derived = source_and_derived(a, b)
             reuse.extend(find_reuse(source, derived))
-        return reuse, sorted(pairs)
+        return reuse
 
 
 

@@ -138,7 +138,10 @@ class Sources:
             report.rejected.append(result)
             return
         outcome = self.store.add_article(result)
-        (report.stored if outcome.created else report.already_stored).append(outcome)
+        if outcome.revised:
+            report.revised.append(outcome)
+        else:
+            (report.stored if outcome.created else report.already_stored).append(outcome)
 
 
 def _lists_feeds(path: Path) -> bool:

@@ -26,9 +26,10 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, Argu
 
 from ..errors import NotFound, StoreError
 from ..ingest.normalize import canonical_url
-from ..records import Analysis, Article, SentenceReuse, StoredOutcome
+from ..records import Analysis, Article, ArticleRevision, SentenceReuse, StoredOutcome
 from .codec import analysis_from_json, analysis_to_json
 from .schema import (CREATE_EXTRA, MIGRATIONS, PG_SEARCH_DOCUMENT, SCHEMA_VERSION, analyses, article_entities, article_features, articles,
+                     article_revisions, revisions_pending,
                      citations, compared_pairs, meta, metadata, near_duplicates, sentence_reuse,
                      minhash_buckets, sentence_vectors, stories, story_articles, story_cache, story_keys, story_moves,
                      story_key, story_redirects, story_state)
@@ -122,10 +123,15 @@ class Store:
 
     # -- articles -------------------------------------------------------------
     def add_article(self, article: Article) -> StoredOutcome:
-        """Store an article unless the same one (canonical URL or normalized text) is stored."""
+        """Store an article unless the same one (canonical URL or normalized text) is stored. A
+        stored URL whose text has changed (and is no other article's) is a revision: the article
+        takes the new text, keeps the old one in its revisions, and awaits analysis again."""
         canonical = canonical_url(article.url)
         existing = self._find_same(canonical, article.content_hash, article.source)
         if existing is not None:
+            if existing.matched_on == "url" and existing.article.content_hash != article.content_hash \
+                    and not self._text_stored(article.content_hash):
+                return self._revise(existing.article, article)
             return existing
         published, offset = _split_timezone(article.published)
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -161,6 +167,86 @@ class Store:
             return None
         matched = "url" if canonical and row.canonical_url == canonical else "text"
         return StoredOutcome(article=_article(row), created=False, matched_on=matched, input_source=source)
+
+    def _text_stored(self, digest: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).where(articles.c.content_hash == digest).limit(1)).first() \
+                is not None
+
+    def _revise(self, current: Article, new: Article) -> StoredOutcome:
+        """Keep the current text as a revision and take the new one (see add_article)."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        published, offset = _split_timezone(new.published)
+        changes = dict(text=new.text, content_hash=new.content_hash, language=new.language)
+        if new.title:
+            changes.update(title=new.title, title_derived=new.title_derived)
+        if new.published is not None:
+            changes.update(published=published, published_utc_offset_min=offset,
+                           published_has_time=new.published_has_time)
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(articles).where(articles.c.id == current.id)).one()
+                last = conn.execute(select(func.max(article_revisions.c.revision),
+                                           func.max(article_revisions.c.replaced_at))
+                                    .where(article_revisions.c.article_id == current.id)).one()
+                conn.execute(insert(article_revisions).values(
+                    article_id=current.id, revision=(last[0] or 0) + 1, title=row.title, text=row.text,
+                    content_hash=row.content_hash, published=row.published,
+                    published_utc_offset_min=row.published_utc_offset_min,
+                    published_has_time=row.published_has_time, stored_at=last[1] or row.ingested_at,
+                    replaced_at=now))
+                conn.execute(update(articles).where(articles.c.id == current.id).values(**changes))
+                if self.is_sqlite:  # the search index: out with the old text, in with the new
+                    conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet) "
+                                         "VALUES ('delete', ?, ?, ?, ?)",
+                                         (current.id, row.title or "", row.text, row.outlet or ""))
+                    conn.exec_driver_sql("INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (?, ?, ?, ?)",
+                                         (current.id, changes.get("title", row.title) or "", new.text,
+                                          row.outlet or ""))
+                if not conn.execute(select(revisions_pending.c.article_id)
+                                    .where(revisions_pending.c.article_id == current.id)).first():
+                    conn.execute(insert(revisions_pending).values(article_id=current.id))
+                _bump(conn, "corrections")  # every result cached from the old text is rebuilt
+        except IntegrityError:
+            # another writer stored this text meanwhile (as this article's revision, or another's)
+            existing = self._find_same(None, new.content_hash, new.source)
+            if existing is None:
+                raise
+            return existing
+        return StoredOutcome(article=self.get_article(current.id), created=False, matched_on="url",
+                             input_source=new.source, revised=True)
+
+    def revisions(self, article_id: int) -> list[ArticleRevision]:
+        """An article's texts, oldest first, the current one last."""
+        with self.engine.connect() as conn:
+            current = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+            if current is None:
+                return []
+            rows = conn.execute(select(article_revisions).where(article_revisions.c.article_id == article_id)
+                                .order_by(article_revisions.c.revision)).all()
+        found = [ArticleRevision(article_id=article_id, revision=r.revision, title=r.title, text=r.text,
+                                 published=_published(r), published_has_time=bool(r.published_has_time),
+                                 stored_at=r.stored_at, current=False) for r in rows]
+        found.append(ArticleRevision(article_id=article_id, revision=len(rows) + 1, title=current.title,
+                                     text=current.text, published=_published(current),
+                                     published_has_time=bool(current.published_has_time),
+                                     stored_at=rows[-1].replaced_at if rows else current.ingested_at, current=True))
+        return found
+
+    def recent_urls(self, since: datetime) -> list[str]:
+        """The URLs of the articles stored (first ingested) since `since` (naive UTC), oldest first."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(articles.c.url).where(articles.c.ingested_at >= since,
+                                                                  articles.c.url.is_not(None))
+                                     .order_by(articles.c.id)).scalars())
+
+    def pending_revisions(self, limit: int) -> list[Article]:
+        """Revised articles whose analysis is still of an older text."""
+        with self.engine.connect() as conn:
+            ids = conn.execute(select(revisions_pending.c.article_id).order_by(revisions_pending.c.article_id)
+                               .limit(limit)).scalars().all()
+        found = self.articles_by_id(list(ids)) if ids else {}
+        return [found[i] for i in ids if i in found]
 
     def find_url(self, url: str) -> StoredOutcome | None:
         """The stored article with this canonical URL, if any: a feed entry already read
@@ -316,44 +402,77 @@ class Store:
         index keys each story gained and lost."""
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.engine.begin() as conn:
-            conn.execute(insert(analyses).values(article_id=article.id, version=analyzer_version,
-                                                 data=analysis_to_json(analysis), date_anchor=anchor,
-                                                 date_anchor_inferred=anchor_inferred))
-            conn.execute(insert(article_features).values(article_id=article.id,
-                                                         vector=np.asarray(vector, np.float32).tobytes(),
-                                                         data=json.dumps(features), minhash=minhash))
-            entity_rows: dict[str, dict] = {}
-            for mention in analysis.entities:
-                key = mention.canonical[:200]
-                row = entity_rows.setdefault(key, {"article_id": article.id, "canonical": key,
-                                                   "label": mention.label, "mentions": 0})
-                row["mentions"] += 1
-            if entity_rows:
-                conn.execute(insert(article_entities), list(entity_rows.values()))
-            citation_rows: dict[str, dict] = {}
-            for citation in analysis.citations:
-                key = citation.source[:200]
-                row = citation_rows.setdefault(key, {"article_id": article.id, "source": key,
-                                                     "kind": citation.kind, "mentions": 0})
-                row["mentions"] += 1
-                if citation.kind == "outlet":  # a name cited once as an outlet is an outlet
-                    row["kind"] = "outlet"
-            if citation_rows:
-                conn.execute(insert(citations), list(citation_rows.values()))
+            self._insert_analysis(conn, article, analysis, anchor, anchor_inferred, vector, features, minhash, near,
+                                  reuse, compared, analyzer_version, buckets)
+            # revised before it was first analysed: this analysis is of its new text already
+            conn.execute(delete(revisions_pending).where(revisions_pending.c.article_id == article.id))
             self._apply_story_change(conn, story_change, now)
-            key_changes = _write_story_states(conn, story_states, _bump_generation(conn))
-            if buckets:
-                conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": article.id} for b in set(buckets)])
-            if near:
-                conn.execute(insert(near_duplicates), [
-                    {"article_id": article.id, "other_id": other, "similarity": round(sim, 4)} for other, sim in near])
-            if reuse:
-                conn.execute(insert(sentence_reuse), [{
-                    "article_id": r.article_id, "sentence": r.sentence, "source_id": r.source_id,
-                    "source_sentence": r.source_sentence, "kind": r.kind, "score": r.score} for r in reuse])
-            if compared:
-                conn.execute(insert(compared_pairs), [{"first_id": a, "second_id": b} for a, b in compared])
-        return key_changes
+            return _write_story_states(conn, story_states, _bump_generation(conn))
+
+    @staticmethod
+    def _insert_analysis(conn, article: Article, analysis: Analysis, anchor: date | None, anchor_inferred: bool,
+                         vector: np.ndarray, features: dict, minhash: bytes, near: list[tuple[int, float]],
+                         reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int,
+                         buckets: list[int]) -> None:
+        conn.execute(insert(analyses).values(article_id=article.id, version=analyzer_version,
+                                             data=analysis_to_json(analysis), date_anchor=anchor,
+                                             date_anchor_inferred=anchor_inferred))
+        conn.execute(insert(article_features).values(article_id=article.id,
+                                                     vector=np.asarray(vector, np.float32).tobytes(),
+                                                     data=json.dumps(features), minhash=minhash))
+        entity_rows: dict[str, dict] = {}
+        for mention in analysis.entities:
+            key = mention.canonical[:200]
+            row = entity_rows.setdefault(key, {"article_id": article.id, "canonical": key,
+                                               "label": mention.label, "mentions": 0})
+            row["mentions"] += 1
+        if entity_rows:
+            conn.execute(insert(article_entities), list(entity_rows.values()))
+        citation_rows: dict[str, dict] = {}
+        for citation in analysis.citations:
+            key = citation.source[:200]
+            row = citation_rows.setdefault(key, {"article_id": article.id, "source": key,
+                                                 "kind": citation.kind, "mentions": 0})
+            row["mentions"] += 1
+            if citation.kind == "outlet":  # a name cited once as an outlet is an outlet
+                row["kind"] = "outlet"
+        if citation_rows:
+            conn.execute(insert(citations), list(citation_rows.values()))
+        if buckets:
+            conn.execute(insert(minhash_buckets), [{"bucket": b, "article_id": article.id} for b in set(buckets)])
+        if near:
+            conn.execute(insert(near_duplicates), [
+                {"article_id": article.id, "other_id": other, "similarity": round(sim, 4)} for other, sim in near])
+        if reuse:
+            conn.execute(insert(sentence_reuse), [{
+                "article_id": r.article_id, "sentence": r.sentence, "source_id": r.source_id,
+                "source_sentence": r.source_sentence, "kind": r.kind, "score": r.score} for r in reuse])
+        if compared:
+            conn.execute(insert(compared_pairs), [{"first_id": a, "second_id": b} for a, b in compared])
+
+    def replace_analysis(self, article: Article, analysis: Analysis, *, anchor: date | None, anchor_inferred: bool,
+                         vector: np.ndarray, features: dict, minhash: bytes, near: list[tuple[int, float]],
+                         reuse: list[SentenceReuse], compared: list[tuple[int, int]], analyzer_version: int,
+                         buckets: list[int] = (), story_states: list[dict] = ()) -> list[tuple[int, list[str], list[str]]]:
+        """A revised article's analysis of its new text, in place of the old one, in one
+        transaction: what was learned from the old text (analysis, features, names, citations,
+        near-duplicates, sentence reuse either way) goes, and it leaves the revisions pending. It
+        stays in its story, whose state (`story_states`) is written anew; returns the index keys
+        the story gained and lost."""
+        with self.engine.begin() as conn:
+            for table in (analyses, article_features, article_entities, citations, minhash_buckets):
+                conn.execute(delete(table).where(table.c.article_id == article.id))
+            conn.execute(delete(near_duplicates).where(or_(near_duplicates.c.article_id == article.id,
+                                                           near_duplicates.c.other_id == article.id)))
+            conn.execute(delete(sentence_reuse).where(or_(sentence_reuse.c.article_id == article.id,
+                                                          sentence_reuse.c.source_id == article.id)))
+            conn.execute(delete(compared_pairs).where(or_(compared_pairs.c.first_id == article.id,
+                                                          compared_pairs.c.second_id == article.id)))
+            conn.execute(delete(revisions_pending).where(revisions_pending.c.article_id == article.id))
+            self._insert_analysis(conn, article, analysis, anchor, anchor_inferred, vector, features, minhash, near,
+                                  reuse, compared, analyzer_version, buckets)
+            _bump(conn, "corrections")
+            return _write_story_states(conn, story_states, _bump_generation(conn))
 
     @staticmethod
     def _apply_story_change(conn, change, now) -> None:

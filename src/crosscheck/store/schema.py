@@ -348,6 +348,31 @@ alert_deliveries = Table(
 V6_TABLES = [feeds, follows, alert_deliveries]
 
 
+# --- version 11: revisions ------------------------------------------------------
+# An article's earlier texts: a page ingested again with other words is the same article,
+# revised. `articles` holds the current text; each row here is one it replaced, numbered from 1.
+article_revisions = Table(
+    "article_revisions", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("revision", Integer, primary_key=True, autoincrement=False),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("published", DateTime),
+    Column("published_utc_offset_min", Integer),
+    Column("published_has_time", Boolean, nullable=False, default=False),
+    Column("stored_at", DateTime, nullable=False),  # when this text was stored
+    Column("replaced_at", DateTime, nullable=False),  # when the next one replaced it
+)
+
+# Revised articles whose analysis is of their old text: analysed again (in place, in their
+# story) by the next ingest, however the process that stored the revision ended.
+revisions_pending = Table(
+    "revisions_pending", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 V2_TABLES = [analyses, sentence_vectors, article_features, stories, story_articles, story_redirects,
              article_entities, citations, sentence_reuse, near_duplicates, compared_pairs]
 
@@ -385,6 +410,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # filled from the stories and signatures already stored when placement first opens the store
     9: lambda conn: metadata.create_all(conn, tables=[story_state, story_keys, minhash_buckets]),
     10: _v10_packed_states,
+    11: lambda conn: metadata.create_all(conn, tables=[article_revisions, revisions_pending]),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # Steps that SQLAlchemy tables cannot express (virtual tables), run on new databases too.

@@ -207,6 +207,12 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
         site("correct_article", article_id, outlet=data.outlet, title=data.title, published=data.published)
         return site("article_view", article_id).to_json()
 
+    @app.get(f"{API}/articles/{{article_id}}/revisions", tags=["articles"],
+             summary="The article's texts, oldest first, with the sentences each dropped and added")
+    def api_revisions(article_id: Id):
+        article, found = site("revisions", article_id)
+        return {"article_id": article, "revisions": [asdict(r) for r in found]}
+
     @app.get(f"{API}/search", tags=["search"], summary="Stories by title, and articles by full-text search")
     def api_search(q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_PAGE),
                    offset: Offset = 0):
