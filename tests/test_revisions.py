@@ -81,7 +81,7 @@ def test_revisions_on_every_face(site, db_path):
         result = run_cli("revisions", ref, "--db", db_path)
         assert result.returncode == 0, result.stderr
         assert "revision 1 (replaced)" in result.stdout and "revision 2 (current)" in result.stdout
-        assert f"- " in result.stdout and "45 people" in result.stdout
+        assert "- " in result.stdout and "45 people" in result.stdout
     data = json.loads(run_cli("revisions", str(article_id), "--db", db_path, "--json").stdout)
     assert [r["revision"] for r in data["revisions"]] == [1, 2] and data["revisions"][1]["diff"]
     missing = run_cli("revisions", "https://nowhere.example/x", "--db", db_path)
