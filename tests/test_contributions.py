@@ -354,3 +354,11 @@ def test_a_briefing_is_built_from_one_read_of_a_story_another_process_is_changin
         assert briefing is not None and briefing.articles in (len(members), len(members) - 1)
         shown = {e.article_id for g in engine.cross_check(story_id)[1] for e in g.evidence}
         assert shown <= set(members)
+
+
+def test_a_story_of_one_article_has_no_contributions_to_compare():
+    day = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
+    lone = "Moscow used to send 50,000 tons of rice to the north each year."
+    found = contributions({1: _article(1, "Wire", day)}, [_sentence(1, 0, lone)],
+                          [_figure_group("g", 1, lone, 50_000, "50,000 tons of rice")], [])
+    assert found == ()  # not "everything it says is its own, unsourced"

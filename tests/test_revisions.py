@@ -89,7 +89,7 @@ def test_revisions_on_every_face(site, db_path):
     client = TestClient(create_app(db_path, create=False))
     page = client.get(f"/articles/{article_id}").text
     assert 'id="revisions"' in page and "Updated" in page and "killing 45 people" in page
-    assert 'class="removed"' in page and "killing 41 people" in page
+    assert 'class="removed"' in page and "killing 41 people" in page and "1 sentence dropped, 1 added" in page
     api = client.get(f"/api/v1/articles/{article_id}/revisions").json()
     assert api["revisions"] == data["revisions"]
     assert client.get(f"/api/v1/articles/{article_id}").json()["revisions"] == data["revisions"]

@@ -27,7 +27,10 @@ def contributions(articles: Mapping[int, Article], items: Sequence[StorySentence
                   groups: Iterable[ClaimGroup], reuse: Iterable[SentenceReuse],
                   known_outlets: Iterable[str] = ()) -> tuple[Contribution, ...]:
     """One Contribution per article, in publication order. `items`: the story's sentences of
-    substance with the other articles that say the same (summarize.story_sentences)."""
+    substance with the other articles that say the same (summarize.story_sentences). None for a
+    story of one article: with nothing to compare it to, everything would be its own."""
+    if len(articles) < 2:
+        return ()
     reuse = list(reuse)
     reused_by_article: dict[int, dict[int, int]] = defaultdict(dict)  # article -> sentence -> source
     copied: set[tuple[int, int]] = set()  # (article, sentence) on either side of a reuse

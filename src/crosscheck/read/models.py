@@ -152,6 +152,14 @@ class RevisionView:
     current: bool
     diff: tuple[str, ...]  # "- " sentences dropped, "+ " sentences added; empty for the first
 
+    @property
+    def dropped(self) -> int:
+        return sum(line.startswith("-") for line in self.diff)
+
+    @property
+    def added(self) -> int:
+        return sum(line.startswith("+") for line in self.diff)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
