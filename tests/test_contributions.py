@@ -7,6 +7,7 @@ stage by stage on records built here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -46,7 +47,8 @@ def _sentence(article_id: int, index: int, text: str, supporters: set[int] = fro
 @pytest.mark.parametrize("text, named", [
     ("The ferry capsized, killing 41 people, the Veyrland Coast Guard said.", "Veyrland Coast Guard"),
     ('"We did what we could," said Commander Aldo Brennick.', "Commander Aldo Brennick"),
-    ("The president, on Tuesday, disclosed that 50,000 soldiers had massed.", None),  # "president": no name
+    ("The president, on Tuesday, disclosed that 50,000 soldiers had massed.", "president"),  # a role names him
+    ("The figures, on Tuesday, disclosed that 50,000 soldiers had massed.", None),
     ("Storm warnings were in force, according to the national weather service.", "national weather service"),
     ("Flags were lowered, and the town council said a vigil would be held.", "town council"),
     ("Ships carried supplies, according to assessments by the Institute for the Study of War.",
@@ -362,3 +364,20 @@ def test_a_story_of_one_article_has_no_contributions_to_compare():
     found = contributions({1: _article(1, "Wire", day)}, [_sentence(1, 0, lone)],
                           [_figure_group("g", 1, lone, 50_000, "50,000 tons of rice")], [])
     assert found == ()  # not "everything it says is its own, unsourced"
+
+
+def test_ages_and_quoted_figures_are_not_unsourced_additions():
+    day = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
+    articles = {1: _article(1, "Wire", day), 2: _article(2, "Post", day + timedelta(hours=1))}
+    aged = "Epaminondas Korkoneas, 37, was charged with the killing on Monday night."
+    quoted = '"We lost 41 of our neighbours in one night," the mayor told the crowd later.'
+    quote_open = '"We lost 41 of our neighbours in one night.'
+    items = [_sentence(1, 0, aged), _sentence(1, 1, quote_open), _sentence(2, 0, "Police made arrests downtown.")]
+    age = _figure_group("a", 1, aged, 37, "37")
+    age = dataclasses.replace(age, about="age of Epaminondas Korkoneas")
+    groups = [age, _figure_group("q", 1, quote_open, 41, "41 of our neighbours")]
+    (wire, _) = contributions(articles, items, groups, [])
+    assert not wire.unsourced
+    assert [a.figures for a in wire.additions] == [(), ("41 of our neighbours",)]
+    assert wire.additions[1].sources == ("a quoted speaker",)
+    assert "mayor" in " ".join(named_sources(quoted))

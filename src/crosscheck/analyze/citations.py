@@ -106,7 +106,9 @@ _SPEECH = (r"(?:said|says|told|tells|stated|states|announced|announces|disclosed
 _COLLECTIVE_SPEAKERS = (r"(?i:(?:the\s+|a\s+)?(?:[a-z]+\s+)?(?:company|ministry|government|council|agency|army|"
                         r"military|police|court|authorities|officials?|spokes(?:man|woman|person)|witnesses|"
                         r"experts|analysts|residents|survivors|rescuers|investigators|prosecutors|doctors|hospital|"
-                        r"guard|service|department|office|board|commission|firefighters|officers|operator|union))")
+                        r"guard|service|department|office|board|commission|firefighters|officers|operator|union|"
+                        r"mayor|minister|president|governor|chief|commissioner|coach|director|secretary|"
+                        r"senator|judge|sheriff|captain|manager|owner|teacher|neighbou?r|relative|father|mother))")
 _SPEAKER = re.compile(
     rf"(?P<who>\b[A-Z][\w'’.-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]+)*|\b(?:he|she|they)\b|{_COLLECTIVE_SPEAKERS})"
     rf"(?:,[^,]{{1,60}},)?\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?{_SPEECH}\b")

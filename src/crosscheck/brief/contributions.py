@@ -11,6 +11,8 @@ to X"). Two flags follow, each a measured property rather than a rating:
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -21,6 +23,10 @@ from .summarize import StorySentence
 
 # More of the article taken from earlier ones than written for it.
 DERIVATIVE_SHARE = 0.5
+# A sentence that opens a quotation is someone's words: its figures are the speaker's, who is
+# named beside it ("…," said X) even when not in the same sentence.
+_QUOTATION = re.compile(r"^\s*[\"“‘']")
+QUOTED = "a quoted speaker"
 
 
 def contributions(articles: Mapping[int, Article], items: Sequence[StorySentence],
@@ -50,7 +56,7 @@ def contributions(articles: Mapping[int, Article], items: Sequence[StorySentence
         sources = Counter(reused.values())
         additions = tuple(
             Addition(sentence=s.index, text=s.text, figures=own_figures.get((article.id, s.text), ()),
-                     sources=named_sources(s.text, known))
+                     sources=named_sources(s.text, known) or ((QUOTED,) if _QUOTATION.match(s.text) else ()))
             for s in mine if not s.supporters and (article.id, s.index) not in copied)
         brings_figures = any(a.figures for a in additions)
         out.append(Contribution(
@@ -69,8 +75,8 @@ def _own_figures(groups: Iterable[ClaimGroup]) -> dict[tuple[int, str], tuple[st
     A figure is its article's own when its claim group holds no other article and no other
     article gives the same number about anything: grouping can miss that "rescued 87
     survivors" and "pulled 87 survivors from the water" are one claim, and a figure repeated
-    elsewhere in the story is not found nowhere else. "One passenger" is a description, not a
-    figure anyone sources, so figures below two are left out."""
+    elsewhere in the story is not found nowhere else. "One passenger" and "Korkoneas, 37" describe
+    a person; they are not figures anyone sources, so figures below two and ages are left out."""
     groups = [g for g in groups if g.kind == "quantity"]
     stated: dict[tuple[float | None, float | None], set[int]] = defaultdict(set)
     for group in groups:
@@ -78,7 +84,7 @@ def _own_figures(groups: Iterable[ClaimGroup]) -> dict[tuple[int, str], tuple[st
             stated[(evidence.value, evidence.value_max)].add(evidence.article_id)
     found: dict[tuple[int, str], list[str]] = defaultdict(list)
     for group in groups:
-        if len({e.article_id for e in group.evidence}) != 1:
+        if len({e.article_id for e in group.evidence}) != 1 or _is_age(group):
             continue
         for evidence in group.evidence:
             if evidence.value is None or evidence.value < 2 or \
@@ -86,3 +92,8 @@ def _own_figures(groups: Iterable[ClaimGroup]) -> dict[tuple[int, str], tuple[st
                 continue
             found[(evidence.article_id, evidence.sentence)].append(evidence.value_text)
     return {key: tuple(dict.fromkeys(values)) for key, values in found.items()}
+
+
+def _is_age(group: ClaimGroup) -> bool:
+    """Whether a group's figures are a person's age (claims.verdicts names them "age of X")."""
+    return group.about == "age" or group.about.startswith("age of ")

@@ -24,7 +24,7 @@ from ..store.codec import briefing_from_json, crosscheck_from_json, crosscheck_t
 from .sentences import Sentences
 
 CLAIMS_VERSION = 13  # bump when claim extraction, alignment or verdicts change: cached results are rebuilt
-BRIEF_VERSION = 9  # bump when briefing selection or its JSON changes
+BRIEF_VERSION = 10  # bump when briefing selection or its JSON changes
 DECODED_RESULTS = 256  # stored claim checks and briefings kept decoded in memory (immutable records)
 
 
