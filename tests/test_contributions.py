@@ -276,20 +276,20 @@ def test_the_outlet_list_and_the_outlet_page_count_the_same(stores):
 def _check_claim_review(document: dict, groups) -> None:
     """The fields fact-checking tools read, for every group shown, each claim a real sentence."""
     assert document["@context"] == "https://schema.org"
-    reviews = document["@graph"]
-    assert [r["identifier"] for r in reviews] == [g.id for g in groups]
+    reviews = [node for node in document["@graph"] if node["@type"] == "ClaimReview"]
+    articles = {node["@id"]: node for node in document["@graph"] if node["@type"] == "NewsArticle"}
+    groups = [g for g in groups if g.verdict != "single_source"]
+    assert [r["identifier"] for r in reviews] == [g.id for g in groups] and reviews
     for review, group in zip(reviews, groups):
-        assert review["@type"] == "ClaimReview"
         sentences = [e.sentence for e in group.evidence]
         assert review["claimReviewed"] and any(review["claimReviewed"] in s for s in sentences)
         item = review["itemReviewed"]
         assert item["@type"] == "Claim" and item["firstAppearance"] == item["appearance"][0]
-        assert len(item["appearance"]) == len(group.evidence)
-        assert all(a["@type"] == "NewsArticle" and a["headline"] for a in item["appearance"])
+        assert {a["@id"] for a in item["appearance"]} == {f"/articles/{e.article_id}" for e in group.evidence}
+        assert all(articles[a["@id"]]["headline"] for a in item["appearance"])
         rating = review["reviewRating"]
         assert rating["@type"] == "Rating" and rating["alternateName"]
-        expected = {"conflicting": "Conflicting", "updated": "Updated", "corroborated": "Corroborated",
-                    "single_source": "Single source"}[group.verdict]
+        expected = {"conflicting": "Conflicting", "updated": "Updated", "corroborated": "Corroborated"}[group.verdict]
         assert rating["alternateName"].startswith(expected)
         assert review["author"]["@type"] == "Organization"
 
@@ -308,15 +308,18 @@ def test_claims_jsonld_is_claimreview_for_the_groups_shown_and_the_story_page_em
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     _check_claim_review(document, [*figures, *statements])
-    conflicts = [r for r in document["@graph"] if r["reviewRating"]["alternateName"].startswith("Conflicting")]
+    conflicts = [r for r in document["@graph"] if r["@type"] == "ClaimReview"
+                 and r["reviewRating"]["alternateName"].startswith("Conflicting")]
     assert any("41" in r["reviewRating"]["alternateName"] and "43" in r["reviewRating"]["alternateName"]
                for r in conflicts)
     page = TestClient(create_app(db, create=False)).get(f"/stories/{story_id}").text
     embedded = re.search(r'<script type="application/ld\+json" id="claim-review">(.*?)</script>', page, re.S)
     assert embedded
     on_page = json.loads(embedded.group(1))
-    assert [r["identifier"] for r in on_page["@graph"]] == [r["identifier"] for r in document["@graph"]]
-    assert all(r["url"].endswith(f"/stories/{story_id}#claims") for r in on_page["@graph"])
+    on_page_reviews = [r for r in on_page["@graph"] if r["@type"] == "ClaimReview"]
+    assert [r["identifier"] for r in on_page_reviews] == [r["identifier"] for r in document["@graph"]
+                                                          if r["@type"] == "ClaimReview"]
+    assert all(r["url"] == f"/stories/{story_id}#claims" for r in on_page_reviews)
 
 
 def test_text_from_an_article_cannot_end_the_embedded_claimreview():
@@ -325,13 +328,13 @@ def test_text_from_an_article_cannot_end_the_embedded_claimreview():
     hostile = "41 people died</script><script>alert(1)</script><!-- said officials & others."
     evidence = Evidence(article_id=1, outlet="Wire</script>", title="<b>t</b>", url="javascript:alert(1)",
                         published="2026-03-10T18:42:00", sentence=hostile, value_text="41 people", value=41)
-    group = ClaimGroup(id="g", kind="quantity", about="killed", verdict="single_source", evidence=(evidence,),
-                       independent_sources=1, outlets=("Wire",))
+    group = ClaimGroup(id="g", kind="quantity", about="killed", verdict="corroborated", evidence=(evidence,),
+                       independent_sources=2, outlets=("Wire",))
     text = script_json(claim_reviews([group]))
     assert "<" not in text and ">" not in text and "&" not in text
-    review = json.loads(text)["@graph"][0]
+    article, review = json.loads(text)["@graph"]
     assert review["claimReviewed"] == hostile  # the same text, only escaped
-    assert "url" not in review["itemReviewed"]["appearance"][0]  # not an http(s) link
+    assert article["@type"] == "NewsArticle" and "url" not in article  # not an http(s) link
 
 
 def test_a_briefing_is_built_from_one_read_of_a_story_another_process_is_changing(stores, monkeypatch):

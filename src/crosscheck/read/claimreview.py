@@ -1,7 +1,9 @@
 """A story's claim groups as schema.org ClaimReview (JSON-LD), the format fact-checking tools and
 search engines read.
 
-One ClaimReview per claim group a reader is shown (models.shown_groups). What it reviews is
+One ClaimReview per claim group a reader is shown (models.shown_groups) that more than one
+source speaks to: corroborated, conflicting or updated; a single-source claim was not weighed
+against anything, so it is no review. What it reviews is
 a sentence of a real article, verbatim, never a summary the tool wrote; the claim's
 appearances are the articles that make it; the rating is named from the verdict and its
 evidence ("Conflicting: 41 (Meridian Wire) vs 43 (Lakeside Observer)").
@@ -34,8 +36,10 @@ def rating_name(group: ClaimGroup) -> str:
     return "Single source"
 
 
-def _appearance(evidence: Evidence) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "NewsArticle", "headline": evidence.title or evidence.sentence[:110]}
+def _article_node(evidence: Evidence) -> dict[str, Any]:
+    """The article a claim appears in, once per document; appearances refer to it by @id."""
+    work: dict[str, Any] = {"@type": "NewsArticle", "@id": f"/articles/{evidence.article_id}",
+                            "headline": evidence.title or evidence.sentence[:110]}
     url = safe_url(evidence.url)
     if url:
         work["url"] = url
@@ -56,21 +60,26 @@ def _publication_order(evidence: Evidence) -> tuple:
 
 
 def claim_reviews(groups: Iterable[ClaimGroup], story_url: str | None = None) -> dict[str, Any]:
-    """A JSON-LD document: one ClaimReview per group, in the order given. `story_url`: where the
-    review is published (the story's page), when known."""
+    """A JSON-LD document: the articles claims appear in, and one ClaimReview per group in the
+    order given, whose appearances refer to those articles by @id (a big story's claims appear
+    in the same articles again and again). `story_url`: where the review is published (the
+    story's page), when known; a relative one resolves against the page that embeds it."""
+    articles: dict[int, dict[str, Any]] = {}
     reviews = []
     for group in groups:
-        if not group.evidence:
-            continue
+        if not group.evidence or group.verdict == "single_source":
+            continue  # one source and no other to weigh it against: nothing was reviewed
         evidence = sorted(group.evidence, key=_publication_order)
+        for e in evidence:
+            articles.setdefault(e.article_id, _article_node(e))
         first = evidence[0]
         review: dict[str, Any] = {
             "@type": "ClaimReview",
             "claimReviewed": clean_for_display(first.sentence),
             "itemReviewed": {
                 "@type": "Claim",
-                "appearance": [_appearance(e) for e in evidence],
-                "firstAppearance": _appearance(first),
+                "appearance": [{"@id": f"/articles/{a}"} for a in dict.fromkeys(e.article_id for e in evidence)],
+                "firstAppearance": {"@id": f"/articles/{first.article_id}"},
             },
             "reviewRating": {"@type": "Rating", "alternateName": rating_name(group)},
             "author": REVIEWER,
@@ -82,7 +91,7 @@ def claim_reviews(groups: Iterable[ClaimGroup], story_url: str | None = None) ->
         if story_url:
             review["url"] = f"{story_url}#claims"
         reviews.append(review)
-    return {"@context": "https://schema.org", "@graph": plain(reviews)}
+    return {"@context": "https://schema.org", "@graph": plain([*articles.values(), *reviews])}
 
 
 def script_json(document: dict[str, Any]) -> str:

@@ -126,6 +126,9 @@ class StoryPage:
     independent: tuple[ArticleRow, ...]
     dependent: tuple[ArticleRow, ...]
     entities: tuple[dict, ...]
+    # the shown groups as ClaimReview JSON-LD, ready for a <script> element (claimreview.script_json):
+    # built with the page, not at every request, since a big story's takes milliseconds
+    claim_review: str = ""
 
     @property
     def id(self) -> int:

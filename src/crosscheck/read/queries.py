@@ -18,6 +18,7 @@ from ..links import safe_url
 from ..records import Analysis, Article, Briefing, ClaimGroup, TimelineEvent, VerdictCounts
 from ..store import Store
 from .behaviour import OutletBehaviour, StoryResult, between_outlets, outlet_behaviour, outlet_names
+from .claimreview import claim_reviews, script_json
 from .format import text_diff
 from .models import (ArticleRow, ArticleSentenceView, ArticleView, OutletPage, OutletRow, Page, RevisionView, SearchHit, StoryCard,
                      StoryDetail, StoryPage, StorySummary, shown_groups)
@@ -219,7 +220,9 @@ class Queries:
         rows = {a.id: a for a in detail.articles_detail}
         dependent = set(briefing.coverage.dependent)
         figures, statements, hidden = shown_groups(groups)
-        return StoryPage(
+        # its URL relative to the page, which JSON-LD resolves against the page's own address
+        reviews = script_json(claim_reviews([*figures, *statements], story_url=f"/stories/{detail.id}"))
+        return StoryPage(claim_review=reviews,
             detail=detail, briefing=briefing, groups=figures, statements=statements, hidden_statements=len(hidden),
             timeline=tuple(timeline),
             reuse=tuple({**r, "article": rows.get(r["article_id"]), "source": rows.get(r["source_id"])}

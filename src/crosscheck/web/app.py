@@ -24,7 +24,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from ..errors import CrosscheckError, http_status
-from ..read.claimreview import claim_reviews, script_json
 from ..read.format import contribution_line, plural, readable_lag, readable_span, readable_time, verdict_line
 from ..records import VERDICTS, plain
 from .alerter import Alerter
@@ -254,11 +253,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: Id, verdict: str = Query("", pattern="^[a-z_]*$")):
         view = found(site("story_page", story_id), f"story {story_id}")
-        # the groups the page lists, as ClaimReview for fact-checking tools and search engines
-        reviews = script_json(claim_reviews([*view.groups, *view.statements],
-                                            story_url=str(request.url_for("story_page", story_id=view.id))))
         return page(request, "story.html", story=view, verdict=verdict if verdict in VERDICTS else "",
-                    claim_review=reviews,
                     discussion=board.story_context(request, view.id),
                     follows=story_follows(site, board.security, request, view.id))
 
