@@ -384,3 +384,14 @@ def test_ages_and_quoted_figures_are_not_unsourced_additions():
     assert [a.figures for a in wire.additions] == [(), ("41 of our neighbours",)]
     assert wire.additions[1].sources == ("a quoted speaker",)
     assert "mayor" in " ".join(named_sources(quoted))
+
+
+def test_a_sentence_taken_from_a_wire_story_and_its_update_counts_once_between_outlets():
+    from crosscheck.read.behaviour import between_outlets
+
+    outlet_of = {1: ("wire", "Wire"), 2: ("wire", "Wire"), 3: ("ledger", "Ledger"), 4: ("wire", "Wire")}
+    reuse = [SentenceReuse(article_id=3, sentence=0, source_id=1, source_sentence=0, kind="verbatim", score=1.0),
+             SentenceReuse(article_id=3, sentence=0, source_id=2, source_sentence=0, kind="verbatim", score=1.0),
+             SentenceReuse(article_id=3, sentence=1, source_id=2, source_sentence=4, kind="paraphrase", score=0.9),
+             SentenceReuse(article_id=4, sentence=0, source_id=1, source_sentence=0, kind="verbatim", score=1.0)]
+    assert between_outlets(reuse, outlet_of) == [(3, "wire", 2)]  # the wire's own update is not counted

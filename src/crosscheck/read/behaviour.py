@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ..analyze.outlets import source_key, source_label
-from ..records import VERDICTS, Article, ClaimGroup, Coverage
+from ..records import VERDICTS, Article, ClaimGroup, Coverage, SentenceReuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class StoryResult:
     story_id: int
     coverage: Coverage
     groups: tuple[ClaimGroup, ...]
-    reuse: tuple[tuple[int, int, str, int], ...]  # (article, source, kind, sentences): store.reuse_counts_among
+    reuse: tuple[SentenceReuse, ...]  # the story's sentence reuse (store.reuse_among)
 
 
 def outlet_names(heads: Mapping[int, Article]) -> dict[int, tuple[str, str]]:
@@ -120,11 +120,13 @@ def outlet_behaviour(results: Iterable[StoryResult], outlet_of: Mapping[int, tup
                 r["derivative"].add(c.article_id)
             if c.unsourced:
                 r["unsourced"].add(c.article_id)
-        for article_id, source_id, n in between_outlets(result.reuse, outlet_of):
-            taken = row(article_id)["reused_from"][key(source_id)]
+        for article_id, source, n in between_outlets(result.reuse, outlet_of):
+            if source not in rows:
+                continue  # an article no longer in the story
+            taken = row(article_id)["reused_from"][source]
             taken[0] += n
             taken[1].add(article_id)
-            given = row(source_id)["reused_by"][key(article_id)]
+            given = rows[source]["reused_by"][key(article_id)]
             given[0] += n
             given[1].add(article_id)
         for p in coverage.pickup:
@@ -155,12 +157,17 @@ def outlet_behaviour(results: Iterable[StoryResult], outlet_of: Mapping[int, tup
         for k, r in rows.items()}
 
 
-def between_outlets(reuse: Iterable[tuple[int, int, str, int]], outlet_of: Mapping[int, tuple[str, str]]
-                    ) -> list[tuple[int, int, int]]:
-    """(article, source, sentences) of the reuse between articles of two different outlets: an
-    outlet's reuse of its own earlier report is not reuse of another's."""
-    return [(a, s, n) for a, s, _, n in reuse
-            if a in outlet_of and s in outlet_of and outlet_of[a][0] != outlet_of[s][0]]
+def between_outlets(reuse: Iterable[SentenceReuse], outlet_of: Mapping[int, tuple[str, str]]
+                    ) -> list[tuple[int, str, int]]:
+    """(article, source outlet's key, sentences) of the reuse between articles of two different
+    outlets: an outlet's reuse of its own earlier report is not reuse of another's, and a
+    sentence taken from two articles of one outlet (a wire story and its update) counts once."""
+    taken: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for r in reuse:
+        if r.article_id in outlet_of and r.source_id in outlet_of \
+                and outlet_of[r.article_id][0] != outlet_of[r.source_id][0]:
+            taken[(r.article_id, outlet_of[r.source_id][0])].add(r.sentence)
+    return [(article, source, len(sentences)) for (article, source), sentences in sorted(taken.items())]
 
 
 def _position(coverage: Coverage, article_id: int) -> int:

@@ -324,8 +324,8 @@ class Queries:
             first = first_report({m: articles[m] for m in members if m in articles})
             if first:
                 rows[outlet_of[first.article_id][0]]["first"] += 1
-            for _, source_id, sentences in between_outlets(self.store.reuse_counts_among(members), outlet_of):
-                rows[outlet_of[source_id][0]]["reused"] += sentences
+            for _, source, sentences in between_outlets(self.store.reuse_among(members), outlet_of):
+                rows[source]["reused"] += sentences
         return sorted((OutletRow(outlet=r["outlet"], articles=r["articles"], stories=len(r["stories"]),
                                  first=r["first"], reused=r["reused"], story_ids=tuple(sorted(r["stories"])))
                        for r in rows.values()), key=lambda r: (-r.articles, r.outlet))
@@ -345,7 +345,7 @@ class Queries:
                 briefing = self.results.briefing(story_id)
                 if checked and briefing:
                     yield StoryResult(story_id=story_id, coverage=briefing.coverage, groups=tuple(checked[1]),
-                                      reuse=tuple(self.store.reuse_counts_among(members)))
+                                      reuse=tuple(self.store.reuse_among(members)))
                 if progress:
                     progress(done, len(memberships))
 
