@@ -32,35 +32,32 @@ class Placement:
 
     def place_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
         """Place the batch's articles in stories; how many this process placed."""
-        # Analysis runs in parallel across processes; placing in stories is one at a time.
-        placed = 0
-        with self.store.placement_lock():
-            clusterer = self._synced_clusterer()
-            done = self.store.analysed_ids([a.id for a in batch])  # by another process meanwhile
-            for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
-                if article.id not in done:
-                    try:
-                        self._place(article, analysis, vectors, clusterer)
-                    except BaseException:
-                        # the clusterer may hold stories the store did not take: start again from the store
-                        self._clusterer = self._book = None
-                        raise
-                    self._book.placed()
-                    placed += 1
-        return placed
+        # Analysis runs in parallel across processes; placing in stories is one at a time. An
+        # article placed by another process meanwhile is skipped.
+        return self._each_locked(batch, analyses, sentence_vectors, self._place,
+                                 lambda ids: set(ids) - self.store.analysed_ids(ids))
 
     def revise_batch(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray]) -> int:
         """Analyses of revised articles' new texts, each in place of its old one, in the story the
         article is in; how many."""
+        return self._each_locked(batch, analyses, sentence_vectors,
+                                 lambda article, analysis, vectors, _: self._revise(article, analysis, vectors),
+                                 self.store.revisions_pending_among)  # not taken by another process meanwhile
+
+    def _each_locked(self, batch: list[Article], analyses: list[Analysis], sentence_vectors: list[np.ndarray],
+                     step, still_wanted) -> int:
+        """`step(article, analysis, vectors, clusterer)` for each article of the batch that
+        `still_wanted(ids)` keeps once the placement lock is held; how many."""
+        done = 0
         with self.store.placement_lock():
-            self._synced_clusterer()
-            pending = {a.id for a in self.store.pending_revisions(len(batch) + 1_000)}
-            done = 0
+            clusterer = self._synced_clusterer()
+            wanted = still_wanted([a.id for a in batch])
             for article, analysis, vectors in zip(batch, analyses, sentence_vectors):
-                if article.id in pending:  # not taken by another process meanwhile
+                if article.id in wanted:
                     try:
-                        self._revise(article, analysis, vectors)
+                        step(article, analysis, vectors, clusterer)
                     except BaseException:
+                        # the clusterer may hold stories the store did not take: start again from the store
                         self._clusterer = self._book = None
                         raise
                     self._book.placed()
@@ -94,15 +91,20 @@ class Placement:
             self._book.catch_up(generation)
         return self._clusterer
 
-    def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
+    def _read(self, article: Article, analysis: Analysis, vectors: np.ndarray):
+        """What placing compares of an article: (meaning vector, own day, features, MinHash
+        signature, its LSH buckets, its closest near-duplicates)."""
         doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.sentences.embedder.dim, np.float32)
         own = own_day(article, analysis.sentences)
         self._published[article.id] = own
-        features = build_features(article, analysis, doc_vector)
         signature = minhash_signature(article.text)
         buckets = lsh_buckets(signature)
+        return (doc_vector, own, build_features(article, analysis, doc_vector), signature, buckets,
+                self._near_duplicates(signature, buckets, article.id))
+
+    def _place(self, article: Article, analysis: Analysis, vectors: np.ndarray, clusterer: StoryClusterer) -> None:
+        doc_vector, own, features, signature, buckets, near = self._read(article, analysis, vectors)
         change = clusterer.add(features)
-        near = self._near_duplicates(signature, buckets, article.id)
 
         anchor, inferred = own, False
         if anchor is None:
@@ -128,13 +130,7 @@ class Placement:
         """A revised article: what its new text says, its reuse with its story's other members
         compared afresh, and its story's state summed again from its members' features (the old
         text's are gone), so that later placements score the story as it now reads."""
-        doc_vector = meaning_vector(vectors) if len(vectors) else np.zeros(self.sentences.embedder.dim, np.float32)
-        own = own_day(article, analysis.sentences)
-        self._published[article.id] = own
-        features = build_features(article, analysis, doc_vector)
-        signature = minhash_signature(article.text)
-        buckets = lsh_buckets(signature)
-        near = self._near_duplicates(signature, buckets, article.id)
+        doc_vector, own, features, signature, buckets, near = self._read(article, analysis, vectors)
         story = self.store.story_of([article.id]).get(article.id)
         members = self.store.story_members(story) if story is not None else [article.id]
         anchor, inferred = own, False

@@ -233,6 +233,12 @@ class Store:
                                      stored_at=rows[-1].replaced_at if rows else current.ingested_at, current=True))
         return found
 
+    def revisions_pending_among(self, article_ids: list[int]) -> set[int]:
+        """Those of these articles whose analysis is still of an older text."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(revisions_pending.c.article_id)
+                                    .where(revisions_pending.c.article_id.in_(article_ids))).scalars())
+
     def recent_urls(self, since: datetime) -> list[str]:
         """The URLs of the articles stored (first ingested) since `since` (naive UTC), oldest first."""
         with self.engine.connect() as conn:
