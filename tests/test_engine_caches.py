@@ -3,7 +3,12 @@ serve stale results: they follow stories that change, also when another process 
 
 from __future__ import annotations
 
+import re
+
+from fastapi.testclient import TestClient
+
 from crosscheck import Engine, sample_corpus_path
+from crosscheck.web import create_app
 
 
 def _split_sample():
@@ -39,6 +44,30 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
         assert reader.story_page(story) == expected_page != old_page
         assert expected_brief.articles > old_brief.articles  # the ferry story grew: not the cached one
         assert reader.story(story).id == resolved
+
+
+def _story_part(html: str) -> str:
+    return re.search(r"<article>.*</article>", html, re.S).group(0)
+
+
+def test_story_page_html_follows_changes_made_by_another_engine(tmp_path):
+    """The server keeps a story's rendered part (web/fragments.py); an ingest by another
+    process must show on the next request, as a server started afresh would show it."""
+    db = str(tmp_path / "kept.db")
+    first, rest = _split_sample()
+    with Engine(db) as engine:
+        assert engine.ingest(first).ok
+    with TestClient(create_app(db)) as client:
+        story = client.get("/api/v1/stories").json()["items"][0]["id"]
+        before = _story_part(client.get(f"/stories/{story}").text)
+        assert _story_part(client.get(f"/stories/{story}").text) == before
+        with Engine(db) as writer:
+            assert writer.ingest(rest).ok
+        after = _story_part(client.get(f"/stories/{story}").text)
+    with TestClient(create_app(db)) as fresh:
+        expected = _story_part(fresh.get(f"/stories/{story}").text)
+    assert after == expected != before
+    assert after.count('<li><a href="/articles/') > before.count('<li><a href="/articles/')
 
 
 def test_cached_results_are_not_shared_mutable_lists(db_path):

@@ -89,6 +89,21 @@ def test_story_page_sections(client, biggest):
     assert re.search(r'href="/articles/\d+"', html)
 
 
+def test_story_page_verdict_filter_shows_only_that_verdict_each_time(client, biggest):
+    """The story's part of the page is rendered once and kept (web/fragments.py), per filter."""
+    def shown(verdict: str) -> set[str]:
+        claims = client.get(f"/stories/{biggest['id']}", params={"verdict": verdict}).text.split('id="claims"')[1]
+        claims = claims.split('id="timeline"')[0]
+        return set(re.findall(r'<span class="badge (\w+)">', claims))
+
+    everything = shown("")
+    assert {"conflicting", "corroborated"} <= everything
+    for _ in range(2):  # the second time from what was kept
+        assert shown("conflicting") == {"conflicting"}
+        assert shown("corroborated") == {"corroborated"}
+        assert shown("") == everything
+
+
 def test_article_page_highlights_reused_sentences(client):
     articles = client.get("/api/v1/articles", params={"limit": 100}).json()["items"]
     ledger = next(a for a in articles if a["external_id"] == "ferry_harbor_ledger.txt")

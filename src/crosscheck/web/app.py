@@ -25,10 +25,12 @@ from ..brief.render import coverage_chart, timeline_chart
 from ..engine import Engine
 from ..errors import CrosscheckError, http_status
 from ..read.format import contribution_line, plural, readable_lag, readable_span, readable_time, verdict_line
+from ..read.queries import PAGES_KEPT
 from ..records import VERDICTS, plain
 from .alerter import Alerter
 from .heap import HeapSettler
 from .discussion import Discussion
+from .fragments import KeptFragments
 from .follows import follows_router, story_follows
 from .guard import DEFAULT_MAX_BODY, Guard, Id, Offset
 from .security import CSRF_HEADER, DiscussionSettings
@@ -107,6 +109,7 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     templates.env.globals.update(coverage_chart=coverage_chart, timeline_chart=timeline_chart, VERDICTS=VERDICTS)
     templates.env.filters.update(when=readable_time, span=readable_span, plural=plural, verdict_line=verdict_line,
                                  lag=readable_lag, contribution=contribution_line)
+    story_bodies = KeptFragments(templates.env.get_template("_story_body.html"), PAGES_KEPT, "story")
     settings = discussion or DiscussionSettings()
     https = bool(public_url and public_url.lower().startswith("https://"))
     if secure_cookies is not None:
@@ -253,7 +256,8 @@ def create_app(db: str | None = None, *, secure_cookies: bool | None = None,
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: Id, verdict: str = Query("", pattern="^[a-z_]*$")):
         view = found(site("story_page", story_id), f"story {story_id}")
-        return page(request, "story.html", story=view, verdict=verdict if verdict in VERDICTS else "",
+        verdict = verdict if verdict in VERDICTS else ""
+        return page(request, "story.html", story=view, story_body=story_bodies(view.id, view, verdict=verdict),
                     discussion=board.story_context(request, view.id),
                     follows=story_follows(site, board.security, request, view.id))
 
