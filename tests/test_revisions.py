@@ -71,6 +71,9 @@ def test_a_changed_page_is_a_new_revision_of_the_same_article_and_its_claims_fol
         assert len(engine.revisions(article_id)[1]) == 2
 
 
+# the faces read what the store gives on either backend (the test above runs on both); three
+# CLI processes are the slow part, so once
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_revisions_on_every_face(site, db_path):
     url = f"{site.base}/articles/ferry"
     with Engine(db_path) as engine:

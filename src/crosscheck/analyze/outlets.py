@@ -72,6 +72,7 @@ OUTLET_WORDS = re.compile(
 DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/.*)?$", re.I)
 
 
+@lru_cache(maxsize=16384)  # a few thousand outlet names, squashed for every article compared
 def squash(name: str) -> str:
     """Name -> comparison key: 'The Meridian Wire' and 'meridianwire.example' -> 'meridianwire'."""
     name = name.strip().lower()

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..analyze.citations import named_sources
-from ..analyze.outlets import source_label
+from ..analyze.outlets import outlet_index, source_label
 from ..records import Addition, Article, ClaimGroup, Contribution, SentenceReuse
 from .summarize import StorySentence
 
@@ -47,7 +47,7 @@ def contributions(articles: Mapping[int, Article], items: Sequence[StorySentence
     by_article: dict[int, list[StorySentence]] = defaultdict(list)
     for item in items:
         by_article[item.article_id].append(item)
-    known = tuple(known_outlets)
+    known = outlet_index(known_outlets)  # once, not for every sentence
     out = []
     for article in sorted(articles.values(), key=Article.publication_order):
         mine = sorted(by_article.get(article.id, ()), key=lambda s: s.index)

@@ -39,6 +39,8 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
                         source_outlet=source_label(articles[s]),
                         sentences=len(rows), verbatim=sum(r.kind == "verbatim" for r in rows))
                 for (a, s), rows in sorted(pairs.items()) if a in articles and s in articles]
+    # counted from a set, whose order changes from one process to the next: ties are put in
+    # name order below, so every process shows the same list
     cited = Counter(source for _, source, kind, _ in {(a, s, k, n) for a, s, k, n in citations} if kind == "outlet")
     dependent = tuple(sorted(a for a in articles if derived_from.get(a)))
     independent = tuple(sorted(a for a in articles if a not in dependent))
@@ -46,7 +48,7 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
                      "published": a.published_iso()}
                     for a in sorted(articles.values(), key=Article.publication_order))
     return Coverage(outlets=tuple(row[2] for row in outlets), rewrites=tuple(rewrites),
-                    most_cited=tuple(cited.most_common(10)), independent=independent, dependent=dependent,
+                    most_cited=tuple(sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]), independent=independent, dependent=dependent,
                     articles=listing,
                     first_report=first,
                     pickup=pickup(articles, pairs, credited_sources(articles, citations), derived_from),

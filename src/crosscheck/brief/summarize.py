@@ -63,26 +63,29 @@ def story_sentences(articles: Mapping[int, Article], sentences: Mapping[int, Seq
              if (a, i) in vectors and len(text.split()) >= MIN_WORDS and text.rstrip()[-1:] in ".!?\"”'’)"]
     if not items:
         return []
+    # columns in blocks, one per article in id order, so that one reduceat gives each
+    # sentence's best match in every article (a loop over articles took most of a big
+    # story's first page view)
+    order = sorted(range(len(items)), key=lambda k: items[k].article_id)
+    owners = np.array([items[k].article_id for k in order])
+    article_ids, starts = np.unique(owners, return_index=True)
     matrix = np.stack([s.vector for s in items])
-    cosine = matrix @ matrix.T
-    owners = np.array([s.article_id for s in items])
-    others = sorted(set(owners.tolist()))
+    best = np.maximum.reduceat(matrix @ matrix[order].T, starts, axis=1).astype(np.float64)
+    counted: dict[frozenset[int], int] = {}
+
+    def independent(group: frozenset[int]) -> int:
+        if group not in counted:
+            counted[group] = len(independent_sources(sorted(group), articles, derived_from))
+        return counted[group]
+
     for row, sentence in enumerate(items):
-        best_per_article = []
-        for other in others:
-            if other == sentence.article_id:
-                continue
-            best = float(cosine[row, owners == other].max())
-            best_per_article.append(best)
-            if best >= SUPPORT_COSINE:
-                sentence.supporters.add(other)
-            if best >= STATEMENT_COSINE:
-                sentence.reporters.add(other)
-        sentence.centrality = float(np.mean(best_per_article)) if best_per_article else 0.0
-        group = [sentence.article_id, *sentence.supporters]
-        sentence.independent_support = len(independent_sources(group, articles, derived_from))
-        sentence.independent_reports = len(independent_sources([sentence.article_id, *sentence.reporters],
-                                                               articles, derived_from))
+        other = article_ids != sentence.article_id
+        scores, ids = best[row, other], article_ids[other]
+        sentence.supporters.update(ids[scores >= SUPPORT_COSINE].tolist())
+        sentence.reporters.update(ids[scores >= STATEMENT_COSINE].tolist())
+        sentence.centrality = float(np.mean(scores)) if len(scores) else 0.0
+        sentence.independent_support = independent(frozenset([sentence.article_id, *sentence.supporters]))
+        sentence.independent_reports = independent(frozenset([sentence.article_id, *sentence.reporters]))
     return items
 
 
