@@ -69,6 +69,7 @@ class Queries:
         self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
         self._seen = (-1, -1)  # the store's placement generation and corrections they reflect
         self._pages: OrderedDict[int, tuple[tuple[int, int], StoryPage]] = OrderedDict()
+        self._outlets: tuple[tuple[int, int], list[OutletRow]] | None = None  # with the store version
         # story id -> (its members, the store's corrections, its verdict counts), for cards
         self._verdicts: dict[int, tuple[tuple[int, ...], int, VerdictCounts]] = {}
 
@@ -110,6 +111,7 @@ class Queries:
         self._summaries.clear()
         self._ranked = None
         self._pages.clear()
+        self._outlets = None
 
     def card(self, summary: StorySummary, corrections: int | None = None) -> StoryCard:
         """A story's card. Its verdict counts are kept while the story's members and the store's
@@ -309,7 +311,14 @@ class Queries:
     # -- outlets -----------------------------------------------------------------------------
     def outlets(self) -> list[OutletRow]:
         """Per outlet (one per source_key): articles, stories covered, how often it gave a
-        story's first report, how many of its sentences other outlets reused."""
+        story's first report, how many of its sentences other outlets reused. Kept until an
+        article is placed or corrected anywhere: it reads every stored article's head."""
+        seen = self._store_version()
+        if self._outlets is None or self._outlets[0] != seen:
+            self._outlets = (seen, self._outlet_rows())
+        return list(self._outlets[1])
+
+    def _outlet_rows(self) -> list[OutletRow]:
         memberships = self.store.story_memberships()
         articles = self.store.article_heads([a for ms in memberships.values() for a in ms])
         outlet_of = outlet_names(articles)
@@ -324,8 +333,10 @@ class Queries:
             first = first_report({m: articles[m] for m in members if m in articles})
             if first:
                 rows[outlet_of[first.article_id][0]]["first"] += 1
-            for _, source, sentences in between_outlets(self.store.reuse_among(members), outlet_of):
-                rows[source]["reused"] += sentences
+        # an article is in one story, so reuse counted per taking article is the same read
+        # story by story or all at once
+        for _, source, sentences in between_outlets(self.store.reuse_within_stories(), outlet_of):
+            rows[source]["reused"] += sentences
         return sorted((OutletRow(outlet=r["outlet"], articles=r["articles"], stories=len(r["stories"]),
                                  first=r["first"], reused=r["reused"], story_ids=tuple(sorted(r["stories"])))
                        for r in rows.values()), key=lambda r: (-r.articles, r.outlet))

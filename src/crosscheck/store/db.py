@@ -815,6 +815,20 @@ class Store:
             return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
                                   source_sentence=r.source_sentence, kind=r.kind, score=r.score) for r in rows]
 
+    def reuse_within_stories(self) -> list[SentenceReuse]:
+        """Every reuse between two articles of one story, in one query: what reuse_among()
+        gives for each story in turn, without a query per story (the outlet list reads all)."""
+        taker, source = story_articles.alias("taker"), story_articles.alias("source")
+        query = (select(sentence_reuse)
+                 .join(taker, taker.c.article_id == sentence_reuse.c.article_id)
+                 .join(source, (source.c.article_id == sentence_reuse.c.source_id)
+                       & (source.c.story_id == taker.c.story_id))
+                 .order_by(sentence_reuse.c.article_id, sentence_reuse.c.sentence))
+        with self.engine.connect() as conn:
+            return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
+                                  source_sentence=r.source_sentence, kind=r.kind, score=r.score)
+                    for r in conn.execute(query)]
+
     def reuse_counts_among(self, article_ids: list[int]) -> list[tuple[int, int, str, int]]:
         """(article id, source id, kind, sentences) for reuse within the given articles: what
         reuse_among() returns, counted in the database instead of read row by row."""
