@@ -47,8 +47,9 @@ def coverage(articles: Mapping[int, Article], reuse: Sequence[SentenceReuse],
     listing = tuple({"id": a.id, "outlet": source_label(a), "title": a.title, "url": safe_url(a.url),
                      "published": a.published_iso()}
                     for a in sorted(articles.values(), key=Article.publication_order))
+    most_cited = sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     return Coverage(outlets=tuple(row[2] for row in outlets), rewrites=tuple(rewrites),
-                    most_cited=tuple(sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]), independent=independent, dependent=dependent,
+                    most_cited=tuple(most_cited), independent=independent, dependent=dependent,
                     articles=listing,
                     first_report=first,
                     pickup=pickup(articles, pairs, credited_sources(articles, citations), derived_from),

@@ -812,8 +812,7 @@ class Store:
             rows = conn.execute(select(sentence_reuse).where(sentence_reuse.c.article_id.in_(article_ids),
                                                              sentence_reuse.c.source_id.in_(article_ids))
                                 .order_by(sentence_reuse.c.article_id, sentence_reuse.c.sentence))
-            return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
-                                  source_sentence=r.source_sentence, kind=r.kind, score=r.score) for r in rows]
+            return [_sentence_reuse(r) for r in rows]
 
     def reuse_within_stories(self) -> list[SentenceReuse]:
         """Every reuse between two articles of one story, in one query: what reuse_among()
@@ -825,9 +824,7 @@ class Store:
                        & (source.c.story_id == taker.c.story_id))
                  .order_by(sentence_reuse.c.article_id, sentence_reuse.c.sentence))
         with self.engine.connect() as conn:
-            return [SentenceReuse(article_id=r.article_id, sentence=r.sentence, source_id=r.source_id,
-                                  source_sentence=r.source_sentence, kind=r.kind, score=r.score)
-                    for r in conn.execute(query)]
+            return [_sentence_reuse(r) for r in conn.execute(query)]
 
     def reuse_counts_among(self, article_ids: list[int]) -> list[tuple[int, int, str, int]]:
         """(article id, source id, kind, sentences) for reuse within the given articles: what
@@ -1006,3 +1003,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).splitlines()[0]
+
+
+def _sentence_reuse(row) -> SentenceReuse:
+    return SentenceReuse(article_id=row.article_id, sentence=row.sentence, source_id=row.source_id,
+                         source_sentence=row.source_sentence, kind=row.kind, score=row.score)
