@@ -27,6 +27,8 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
         old_checked = reader.cross_check(story)
         old_page = reader.story_page(story)
         old_outlets = reader.outlets()
+        old_latest = reader.story_list(order="latest", limit=100)
+        assert reader.story_list(order="latest", limit=100) == old_latest
         assert reader.briefing(story) == old_brief and reader.cross_check(story) == old_checked
         assert reader.story_page(story) is old_page  # kept while the store is unchanged
 
@@ -39,12 +41,14 @@ def test_caches_follow_changes_made_by_another_engine(db_path):
             expected_checked = fresh.cross_check(story)
             expected_page = fresh.story_page(story)
             expected_outlets = fresh.outlets()
+            expected_latest = fresh.story_list(order="latest", limit=100)
 
         assert reader.stories() == expected_stories != before
         assert reader.briefing(story) == expected_brief
         assert reader.cross_check(story) == expected_checked
         assert reader.story_page(story) == expected_page != old_page
         assert reader.outlets() == expected_outlets != old_outlets
+        assert reader.story_list(order="latest", limit=100) == expected_latest != old_latest
         assert expected_brief.articles > old_brief.articles  # the ferry story grew: not the cached one
         assert reader.story(story).id == resolved
 
