@@ -130,3 +130,15 @@ def test_reuse_partners_outside_the_sentence_cache_are_read_together(stores):
                        for r in cold.store.reuse_among(list(names)) if r.article_id == new_id)
     assert found == expected
     assert len(reads) == 1 and len(reads[0]) >= 2, reads
+
+
+def test_store_version_reads_placements_and_corrections_together(db_path):
+    with Engine(db_path) as engine:
+        assert engine.store.version() == (0, 0)
+        assert engine.ingest(_split_sample()[0]).ok
+        placed = engine.store.version()
+        assert placed == (engine.store.placement_generation(), engine.store.corrections()) and placed[0] > 0
+        story = engine.stories()[0]
+        engine.correct_article(engine.story(story.id).articles_detail[0].id, outlet="Quillmere Post")
+        assert engine.store.version() == (placed[0], placed[1] + 1)
+        assert "Quillmere Post" in engine.stories()[0].outlets  # the kept list saw the correction

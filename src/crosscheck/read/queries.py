@@ -120,7 +120,7 @@ class Queries:
 
     def _store_version(self) -> tuple[int, int]:
         """What a kept story list or page reflects: the store's placements and corrections."""
-        return self.store.placement_generation(), self.store.corrections()
+        return self.store.version()
 
     def forget(self) -> None:
         """Drop cached summaries after an article was corrected (verdict counts are keyed on the
@@ -152,6 +152,7 @@ class Queries:
         """A page of story cards, filtered by date range (a story's last article), outlet, title
         words and whether it has conflicts, the biggest or the latest first."""
         stories = self._ranking(order)
+        corrections = self._seen[1]  # what the ranking was just checked against
         if since:
             stories = [s for s in stories if s.last and s.last[:10] >= since]
         if until:
@@ -162,7 +163,6 @@ class Queries:
         if query:
             words = query.casefold().split()
             stories = [s for s in stories if all(w in s.title.casefold() for w in words)]
-        corrections = self.store.corrections()
         if conflicts:
             cards = [c for c in (self.card(s, corrections) for s in stories) if c.has_conflicts]
             return Page(items=tuple(cards[offset:offset + limit]), total=len(cards), limit=limit, offset=offset)

@@ -563,6 +563,14 @@ class Store:
             value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
         return int(value or 0)
 
+    def version(self) -> tuple[int, int]:
+        """(placement_generation(), corrections()) in one read: what a kept story list or page
+        reflects, checked on every request."""
+        with self.engine.connect() as conn:
+            values = dict(conn.execute(select(meta.c.key, meta.c.value)
+                                       .where(meta.c.key.in_(("placement_generation", "corrections")))).all())
+        return int(values.get("placement_generation") or 0), int(values.get("corrections") or 0)
+
     def analysed_ids(self, article_ids: list[int]) -> set[int]:
         with self.engine.connect() as conn:
             return set(conn.execute(select(analyses.c.article_id)
