@@ -162,3 +162,17 @@ def test_html_escapes_article_text(tmp_path, db_path):
         from crosscheck.brief.render import to_html
         html = to_html(engine.briefing(engine.stories()[0].id))
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_reuse_lines_count_one_sentence_in_the_singular(sample_db):
+    from dataclasses import replace
+
+    from crosscheck.brief.render import to_html, to_markdown
+
+    with Engine(sample_db) as engine:
+        brief = next(b for b in map(engine.briefing, (s.id for s in engine.stories())) if b.coverage.rewrites)
+    first, *rest = brief.coverage.rewrites
+    one = replace(brief, coverage=replace(brief.coverage, rewrites=(replace(first, sentences=1), *rest)))
+    for text in (to_markdown(one), to_html(one)):
+        assert f"#{first.article_id}" in text and "reuses 1 sentence of #" in text
+        assert "reuses 1 sentences" not in text

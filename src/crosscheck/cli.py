@@ -257,7 +257,7 @@ def _print_story(d) -> None:
     if d.reuse:
         out.print("[bold]Reuse[/bold]")
         for r in d.reuse:
-            out.print(f"  {titles.get(r['article_id'])} reuses {r['sentences']} sentences of "
+            out.print(f"  {titles.get(r['article_id'])} reuses {plural(r['sentences'], 'sentence')} of "
                       f"{titles.get(r['source_id'])} ({r['verbatim']} verbatim, {r['paraphrase']} paraphrased)",
                       highlight=False)
     cited = [c for c in d.citations if c["kind"] == "outlet"]

@@ -454,6 +454,12 @@ class Briefing:
     verdicts: VerdictCounts = field(default_factory=lambda: VerdictCounts())
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 article", "2 articles"; "1 story", "3 stories" (`many` for an irregular plural). Here
+    so that the briefing's renderers and the faces word a count alike."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
+
+
 def plain(value):
     """A record as JSON-ready dicts and lists, as dataclasses.asdict gives it but without its deep
     copy of every value, which cost a tenth of placing an article and a quarter of a cross-check."""

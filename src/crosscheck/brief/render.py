@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from ..links import safe_url
-from ..records import BriefSentence, Briefing, TimelineEvent, plain
+from ..records import BriefSentence, Briefing, TimelineEvent, plain, plural
 
 JSON_SCHEMA_VERSION = 2  # 2: coverage.dependent (was derivative), first report, pickup, contributions
 
@@ -78,7 +78,7 @@ def to_markdown(b: Briefing) -> str:
               "(rewriting or crediting another here)."]
     if c.rewrites:
         lines += ["", "Reuse:"]
-        lines += [f"- #{r.article_id} {_md(r.outlet)} reuses {r.sentences} sentences of #{r.source_id} "
+        lines += [f"- #{r.article_id} {_md(r.outlet)} reuses {plural(r.sentences, 'sentence')} of #{r.source_id} "
                   f"{_md(r.source_outlet)} ({r.verbatim} verbatim)" for r in c.rewrites]
     if c.most_cited:
         lines += ["", "Most cited: " + ", ".join(f"{_md(name)} ({n})" for name, n in c.most_cited)]
@@ -258,7 +258,7 @@ def to_html(b: Briefing) -> str:
                "(rewriting or crediting another here).</p>")
     if c.rewrites:
         out.append("<ul>" + "".join(
-            f"<li>#{r.article_id} {escape(r.outlet or '')} reuses {r.sentences} sentences of #{r.source_id} "
+            f"<li>#{r.article_id} {escape(r.outlet or '')} reuses {plural(r.sentences, 'sentence')} of #{r.source_id} "
             f"{escape(r.source_outlet or '')} ({r.verbatim} verbatim)</li>" for r in c.rewrites) + "</ul>")
     if c.most_cited:
         out.append("<p>Most cited: " + ", ".join(f"{escape(n)} ({k})" for n, k in c.most_cited) + "</p>")

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from ..analyze.sentences import split_sentences
-from ..records import VERDICTS, ClaimGroup, VerdictCounts
+from ..records import VERDICTS, ClaimGroup, VerdictCounts, plural
 
 
 def readable_time(iso: str | None) -> str:
@@ -67,11 +67,6 @@ def text_diff(old: str, new: str) -> list[str]:
     after = [s.text for s in split_sentences(new)]
     return [f"{line[0]} {line[1:]}" for line in difflib.unified_diff(before, after, lineterm="", n=0)
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """"1 article", "2 articles"; "1 story", "3 stories" (`many` for an irregular plural)."""
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def verdict_line(verdicts: VerdictCounts) -> str:
