@@ -67,9 +67,9 @@ class Queries:
         # story id -> (its members, their summary), for stories()
         self._summaries: dict[int, tuple[tuple[int, ...], StorySummary]] = {}
         self._ranked: list[StorySummary] | None = None  # their summaries, the biggest story first
-        # the same summaries in another order ("latest"), kept with _ranked: sorting every
-        # story again was most of a home page's time in a store of 100k articles
-        self._orders: dict[str, tuple[StorySummary, ...]] = {}
+        # the same summaries, the latest first, kept with _ranked: sorting every story again
+        # was most of a home page's time in a store of 100k articles
+        self._latest: list[StorySummary] | None = None
         self._seen = (-1, -1)  # the store's placement generation and corrections they reflect
         self._pages: OrderedDict[int, tuple[tuple[int, int], StoryPage]] = OrderedDict()
         self._outlets: tuple[tuple[int, int], list[OutletRow]] | None = None  # with the store version
@@ -83,15 +83,15 @@ class Queries:
         are, so a page does not read every membership of a big store."""
         return list(self._ranking())
 
-    def _ranking(self, order: str = "biggest") -> tuple[StorySummary, ...] | list[StorySummary]:
+    def _ranking(self, order: str = "biggest") -> list[StorySummary]:
         """Every story, the latest first for order "latest" and the biggest first otherwise,
         as kept: not to be changed."""
         ranked = self._ranked_now()
         if order != "latest":
             return ranked
-        if order not in self._orders:
-            self._orders[order] = tuple(sorted(ranked, key=lambda s: (s.last or "", s.id), reverse=True))
-        return self._orders[order]
+        if self._latest is None:
+            self._latest = sorted(ranked, key=lambda s: (s.last or "", s.id), reverse=True)
+        return self._latest
 
     def _ranked_now(self) -> list[StorySummary]:
         seen = self._store_version()
@@ -114,7 +114,7 @@ class Queries:
                 self._summaries.pop(story, None)
             self._ranked = sorted((summary for _, summary in self._summaries.values()),
                                   key=lambda s: (-s.articles, s.id))
-            self._orders.clear()
+            self._latest = None
         self._seen = seen
         return self._ranked
 
@@ -127,7 +127,7 @@ class Queries:
         corrections already)."""
         self._summaries.clear()
         self._ranked = None
-        self._orders.clear()
+        self._latest = None
         self._pages.clear()
         self._outlets = None
 

@@ -552,24 +552,23 @@ class Store:
 
     def corrections(self) -> int:
         """How many article corrections the store has seen (part of every cached result's key)."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(meta.c.value).where(meta.c.key == "corrections")).scalar()
-        return int(value or 0)
+        return self._counters("corrections")[0]
 
     def placement_generation(self) -> int:
         """How many placements the store has seen: a process whose count is behind knows
         another one changed stories since it last looked."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(meta.c.value).where(meta.c.key == "placement_generation")).scalar()
-        return int(value or 0)
+        return self._counters("placement_generation")[0]
 
     def version(self) -> tuple[int, int]:
         """(placement_generation(), corrections()) in one read: what a kept story list or page
         reflects, checked on every request."""
+        return self._counters("placement_generation", "corrections")
+
+    def _counters(self, *keys: str) -> tuple[int, ...]:
+        """Counters kept in `meta` (see _bump), 0 where never bumped, read in one query."""
         with self.engine.connect() as conn:
-            values = dict(conn.execute(select(meta.c.key, meta.c.value)
-                                       .where(meta.c.key.in_(("placement_generation", "corrections")))).all())
-        return int(values.get("placement_generation") or 0), int(values.get("corrections") or 0)
+            values = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+        return tuple(int(values.get(key) or 0) for key in keys)
 
     def analysed_ids(self, article_ids: list[int]) -> set[int]:
         with self.engine.connect() as conn:
