@@ -198,3 +198,14 @@ def test_first_and_last_are_in_time_order_across_time_zones():
     covered = coverage({a.id: a for a in (london, undated, plain, seoul)}, [], [], {})
     assert [o.outlet for o in covered.outlets] == ["Seoul Daily", "Plain Post", "London Wire", "Aardvark News"]
     assert [a["id"] for a in covered.articles] == [1, 3, 2, 4]
+
+
+def test_the_cli_story_view_counts_one_in_the_singular(stores):
+    db = stores.seeds()
+    with Engine(db) as engine:
+        story_id = engine.stories()[0].id
+    result = run_cli("story", str(story_id), "--db", db)
+    assert result.returncode == 0, result.stderr
+    shown = " ".join(result.stdout.split())  # as read, whatever the terminal's wrapping
+    assert "1 article)" in shown and "reuses 1 sentence of" in shown
+    assert not re.search(r"\b1 (articles|sentences)\b", shown)

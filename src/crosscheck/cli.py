@@ -252,7 +252,7 @@ def _print_story(d) -> None:
     for x in d.dates:
         days.setdefault((x["date"], x["granularity"]), set()).add(x["article_id"])
     top = sorted(days.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:8]
-    out.print("[bold]Dates[/bold]: " + "; ".join(f"{day} ({gran}, {len(ids)} articles)" for (day, gran), ids in top),
+    out.print("[bold]Dates[/bold]: " + "; ".join(f"{day} ({gran}, {plural(len(ids), 'article')})" for (day, gran), ids in top),
               highlight=False)
     if d.reuse:
         out.print("[bold]Reuse[/bold]")
